@@ -1,0 +1,1 @@
+"""Metric extractors: numbers, entities, deals, users, chips, talent."""

@@ -1,0 +1,1 @@
+"""Source kinds as plug-ins."""

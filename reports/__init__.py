@@ -1,0 +1,1 @@
+"""Trend maths and rendering of gap reports."""

@@ -1,0 +1,1 @@
+"""Records in flight, SQLModel tables, the store and its migrations."""

@@ -1,0 +1,144 @@
+"""Appends are idempotent and every result ends in one fetch-log state, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from schemas.records import (
+    Article,
+    FetchOutcome,
+    FetchState,
+    Observation,
+    Page,
+    PageResult,
+    Rejected,
+    Source,
+)
+from schemas.store import ObservationFilter, Store
+
+TEXT = "The US drew $31 billion in AI investment in 2022. China drew $2 billion."
+
+
+def _result(url: str, text: str = TEXT, *, value: float = 31e9) -> PageResult:
+    page = Page(url=url, final_url=url, status=200, body=b"<html/>", headers={"etag": '"v1"'})
+    out = FetchOutcome(url=url, state=FetchState.NEW, attempts=1, http_status=200, page=page, source="s1")
+    art = Article(url=url, title="T", published=dt.date(2023, 3, 1), text=text, source="s1")
+    good = Observation(
+        metric="ai_investment_usd",
+        value=value,
+        country="US",
+        period="2022",
+        evidence="The US drew $31 billion in AI investment in 2022.",
+        evidence_start=0,
+        evidence_end=49,
+    )
+    bad = Observation(metric="ai_investment_usd", value=-1, country="US", evidence="China drew $2 billion.")
+    return PageResult(
+        outcome=out,
+        state=FetchState.NEW,
+        article=art,
+        observations=(good,),
+        rejected=(Rejected(bad, ("value_in_range",)),),
+    )
+
+
+def test_save_is_idempotent(db_url: str) -> None:
+    store = Store(db_url)
+    ids = store.sync_sources([Source("s1", "rss", "http://example.test/feed")])
+    run = store.start_run("ingest")
+    first = store.save(run, [_result("http://example.test/a")], extractor_version="1", source_ids=ids)
+    assert (first.new_articles, first.observations, first.quarantined) == (1, 1, 1)
+    second = store.save(run, [_result("http://example.test/a")], extractor_version="1", source_ids=ids)
+    assert (second.new_articles, second.observations, second.quarantined) == (0, 0, 0)
+    assert second.states == {FetchState.UNCHANGED: 1}
+    counts = store.table_counts()
+    assert counts["articles"] == 1
+    assert counts["observations"] == 1
+    assert counts["quarantine"] == 1
+    assert counts["fetch_log"] == 2
+    q = store.quarantined()[0]
+    assert q["failed_expectations"] == ["value_in_range"]
+    assert q["record"]["value"] == -1
+    store.close()
+
+
+def test_same_text_under_another_url_is_a_duplicate(db_url: str) -> None:
+    store = Store(db_url)
+    store.save(None, [_result("http://example.test/a")], extractor_version="1")
+    counts = store.save(None, [_result("http://example.test/a?copy")], extractor_version="1")
+    assert counts.states == {FetchState.SKIPPED: 1}
+    assert store.table_counts()["articles"] == 1
+    store.close()
+
+
+def test_edited_article_is_refreshed_not_duplicated(db_url: str) -> None:
+    store = Store(db_url)
+    store.save(None, [_result("http://example.test/a")], extractor_version="1")
+    edited = _result("http://example.test/a", TEXT + " Updated.", value=31.5e9)
+    counts = store.save(None, [edited], extractor_version="1")
+    assert counts.states == {FetchState.NEW: 1}
+    assert store.table_counts()["articles"] == 1
+    assert sorted(r["value"] for r in store.observations()) == [31e9, 31.5e9]
+    store.close()
+
+
+def test_query_filters_and_joins(db_url: str) -> None:
+    store = Store(db_url)
+    ids = store.sync_sources([Source("s1", "rss", "http://example.test/feed")])
+    store.save(None, [_result("http://example.test/a")], extractor_version="1", source_ids=ids)
+    rows = store.observations(ObservationFilter(metric="ai_investment_usd", country="us"))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["source_url"] == "http://example.test/a"
+    assert row["published"] == dt.date(2023, 3, 1)
+    assert row["source"] == "s1"
+    assert row["period_start"] == dt.date(2022, 1, 1)
+    assert row["period_end"] == dt.date(2022, 12, 31)
+    assert store.observations(ObservationFilter(country="CN")) == []
+    assert store.observations(ObservationFilter(since=dt.date(2023, 1, 1))) == []
+    assert len(store.observations(ObservationFilter(until=dt.date(2022, 6, 1)))) == 1
+    assert store.observations(ObservationFilter(extractor_version="2")) == []
+    store.close()
+
+
+def test_outcomes_without_pages_are_logged_with_reasons(db_url: str) -> None:
+    store = Store(db_url)
+    run = store.start_run("ingest")
+    store.log_outcomes(
+        run,
+        [
+            FetchOutcome(url="http://example.test/x", state=FetchState.SKIPPED, reason="robots"),
+            FetchOutcome(url="http://example.test/y", state=FetchState.FAILED, error="http 404", attempts=1),
+        ],
+    )
+    store.log_outcomes(run, [FetchOutcome(url="http://example.test/feed", state=FetchState.NEW)], kind="listing")
+    states = store.fetch_states(run)
+    assert states == {"discovered": 2, "states": {"skipped": 1, "failed": 1}, "reasons": {"robots": 1}}
+    store.close()
+
+
+def test_concurrent_writers_do_not_duplicate(db_url: str) -> None:
+    """Two writers storing the same batch at once: no lock errors, every row once."""
+    stores = [Store(db_url), Store(db_url)]
+    batch = [_result(f"http://example.test/{i}", f"{TEXT} Story {i}.") for i in range(40)]
+    errors: list[BaseException] = []
+
+    def work(store: Store) -> None:
+        try:
+            for i in range(0, len(batch), 5):
+                store.save(None, batch[i : i + 5], extractor_version="1")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    counts = stores[0].table_counts()
+    assert counts["articles"] == 40
+    assert counts["observations"] == 40
+    for s in stores:
+        s.close()
