@@ -25,7 +25,14 @@ METRICS: dict[str, str] = {
     "talent_share_pct": "percent",
 }
 
-USER_QUALIFIERS = ("total", "monthly_active", "weekly_active", "daily_active", "downloads", "registered")
+USER_QUALIFIERS = (
+    "total",
+    "monthly_active",
+    "weekly_active",
+    "daily_active",
+    "downloads",
+    "registered",
+)
 CHIP_ACTIONS = ("restrict", "tighten", "relax", "license", "ban", "domestic_chip_launch")
 
 #: Keys printed by ``gaptrack extract`` for every observation, in order.
@@ -51,6 +58,8 @@ class SourceKind(StrEnum):
     RSS = "rss"
     SITEMAP = "sitemap"
     HTML = "html"
+    FEDERAL_REGISTER = "federal_register"
+    GDELT = "gdelt"
 
 
 @dataclass(frozen=True, slots=True)
