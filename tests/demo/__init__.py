@@ -1,0 +1,1 @@
+"""Tests of the bundled demo site and the golden extraction set."""
