@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     per_host_concurrency: int = Field(2, description="Parallel requests per host.")
     per_host_delay: float = Field(0.5, description="Seconds between requests to one host.")
     timeout: float = Field(20.0, description="Read timeout in seconds.")
-    retries: int = Field(3, description="Tries for transient errors.")
+    retries: int = Field(3, description="Retries after the first try, for transient errors only.")
+    backoff: float = Field(1.0, description="First retry delay in seconds; doubles each retry.")
     max_bytes: int = Field(5_000_000, description="Largest body kept, in bytes.")
     batch_size: int = Field(50, description="Pages parsed, extracted and stored per batch.")
 

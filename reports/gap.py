@@ -9,7 +9,7 @@ fact with the most sources wins, then the most recently published one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,7 +150,7 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b), 1e-9)
 
 
-def build_report(rows: list[Mapping[str, Any]]) -> GapReport:
+def build_report(rows: Sequence[Mapping[str, Any]]) -> GapReport:
     """Compute the gap indicators from observation rows (as ``Store.observations`` returns)."""
     facts = consolidate(rows)
     years: dict[int, YearGap] = {}
@@ -175,9 +175,15 @@ def build_report(rows: list[Mapping[str, Any]]) -> GapReport:
 
     return GapReport(
         years=[years[y] for y in sorted(years)],
-        users=sorted((f for f in facts if f.metric == "user_count"), key=lambda f: (f.entity or "", by_date(f))),
+        users=sorted(
+            (f for f in facts if f.metric == "user_count"),
+            key=lambda f: (f.entity or "", by_date(f)),
+        ),
         chip_events=sorted((f for f in facts if f.metric == "chip_export_event"), key=by_date),
-        talent=sorted((f for f in facts if f.metric == "talent_share_pct"), key=lambda f: (f.qualifier or "", f.country or "")),
+        talent=sorted(
+            (f for f in facts if f.metric == "talent_share_pct"),
+            key=lambda f: (f.qualifier or "", f.country or ""),
+        ),
         rounds=sorted((f for f in facts if f.metric == "funding_round_usd"), key=by_date),
         n_observations=len(rows),
     )

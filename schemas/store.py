@@ -211,15 +211,20 @@ class Store:
         with self._writer.begin() as conn:
             if sources:
                 stmt = _insert(conn, SOURCES).values(
-                    [{"name": s.name, "kind": s.kind, "url": s.url, "created_at": _now()} for s in sources]
+                    [
+                        {"name": s.name, "kind": s.kind, "url": s.url, "created_at": _now()}
+                        for s in sources
+                    ]
                 )
                 conn.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
                 for s in sources:
                     conn.execute(
-                        SOURCES.update().where(SOURCES.c.name == s.name).values(kind=s.kind, url=s.url)
+                        SOURCES.update()
+                        .where(SOURCES.c.name == s.name)
+                        .values(kind=s.kind, url=s.url)
                     )
             rows = conn.execute(sa.select(SOURCES.c.name, SOURCES.c.id)).all()
-        return {name: id_ for name, id_ in rows}
+        return dict(rows)
 
     def start_run(self, flow: str, params: dict[str, Any] | None = None) -> str:
         """Open a run record and return its id."""
@@ -259,7 +264,11 @@ class Store:
                 rows = conn.execute(
                     sa.select(FETCH_LOG.c.url, FETCH_LOG.c.etag, FETCH_LOG.c.last_modified)
                     .where(FETCH_LOG.c.url.in_(chunk))
-                    .where(sa.or_(FETCH_LOG.c.etag.is_not(None), FETCH_LOG.c.last_modified.is_not(None)))
+                    .where(
+                        sa.or_(
+                            FETCH_LOG.c.etag.is_not(None), FETCH_LOG.c.last_modified.is_not(None)
+                        )
+                    )
                     .where(FETCH_LOG.c.state.in_([FetchState.NEW, FetchState.UNCHANGED]))
                     .order_by(FETCH_LOG.c.at)
                 )
@@ -267,14 +276,18 @@ class Store:
                     out[url] = (etag, lm)
         return out
 
-    def article_hashes(self, urls: Sequence[str], hashes: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+    def article_hashes(
+        self, urls: Sequence[str], hashes: Sequence[str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
         """Stored content hash by canonical URL, and canonical URL by content hash."""
         by_url: dict[str, str] = {}
         by_hash: dict[str, str] = {}
         with self.engine.begin() as conn:
             for chunk in _chunks(list(urls), 500):
-                q = sa.select(ARTICLES.c.url, ARTICLES.c.content_hash).where(ARTICLES.c.url.in_(chunk))
-                by_url.update({u: h for u, h in conn.execute(q)})
+                q = sa.select(ARTICLES.c.url, ARTICLES.c.content_hash).where(
+                    ARTICLES.c.url.in_(chunk)
+                )
+                by_url.update(dict(conn.execute(q).all()))
             for chunk in _chunks(list(hashes), 500):
                 q = sa.select(ARTICLES.c.url, ARTICLES.c.content_hash).where(
                     ARTICLES.c.content_hash.in_(chunk)
@@ -314,17 +327,23 @@ class Store:
                             for o in res.observations
                         ]
                         q_rows += [
-                            _quarantine_row(r.observation, r.failed, art.url, article_id, extractor_version, now)
+                            _quarantine_row(
+                                r.observation, r.failed, art.url, article_id, extractor_version, now
+                            )
                             for r in res.rejected
                         ]
                 counts.states[state] += 1
                 log_rows.append(_log_row(run_id, res.outcome, state, reason, res.error, art, now))
             if obs_rows:
                 stmt = _insert(conn, OBSERVATIONS).on_conflict_do_nothing(index_elements=["key"])
-                counts.observations = len(conn.execute(stmt.returning(OBSERVATIONS.c.id), obs_rows).all())
+                counts.observations = len(
+                    conn.execute(stmt.returning(OBSERVATIONS.c.id), obs_rows).all()
+                )
             if q_rows:
                 stmt = _insert(conn, QUARANTINE).on_conflict_do_nothing(index_elements=["key"])
-                counts.quarantined = len(conn.execute(stmt.returning(QUARANTINE.c.id), q_rows).all())
+                counts.quarantined = len(
+                    conn.execute(stmt.returning(QUARANTINE.c.id), q_rows).all()
+                )
             if log_rows:
                 conn.execute(FETCH_LOG.insert(), log_rows)
         return counts
@@ -339,7 +358,10 @@ class Store:
         with self._writer.begin() as conn:
             conn.execute(
                 FETCH_LOG.insert(),
-                [_log_row(run_id, o, o.state, o.reason, o.error, None, now, kind) for o in outcomes],
+                [
+                    _log_row(run_id, o, o.state, o.reason, o.error, None, now, kind)
+                    for o in outcomes
+                ],
             )
 
     def _upsert_article(
@@ -445,12 +467,22 @@ class Store:
             states[state] += n
             if reason:
                 reasons[reason] += n
-        return {"discovered": sum(states.values()), "states": dict(states), "reasons": dict(reasons)}
+        return {
+            "discovered": sum(states.values()),
+            "states": dict(states),
+            "reasons": dict(reasons),
+        }
 
     def table_counts(self) -> dict[str, int]:
         """Row counts of every table, for summaries and tests."""
-        tables = {"articles": ARTICLES, "observations": OBSERVATIONS, "quarantine": QUARANTINE,
-                  "fetch_log": FETCH_LOG, "runs": RUNS, "sources": SOURCES}
+        tables = {
+            "articles": ARTICLES,
+            "observations": OBSERVATIONS,
+            "quarantine": QUARANTINE,
+            "fetch_log": FETCH_LOG,
+            "runs": RUNS,
+            "sources": SOURCES,
+        }
         with self.engine.begin() as conn:
             return {
                 name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()

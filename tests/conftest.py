@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own data folder and ignores the developer's environment."""
     for key in list(os.environ):
-        if key.startswith("GAPTRACK_") and key not in ("GAPTRACK_TEST_PG_URL", "GAPTRACK_REQUIRE_PG"):
+        if key.startswith("GAPTRACK_") and key not in (
+            "GAPTRACK_TEST_PG_URL",
+            "GAPTRACK_REQUIRE_PG",
+        ):
             monkeypatch.delenv(key)
     monkeypatch.setenv("GAPTRACK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
@@ -60,11 +63,17 @@ def _empty_pg(url: str) -> None:
         tables = [
             r[0]
             for r in conn.execute(
-                sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename != 'alembic_version'")
+                sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename != 'alembic_version'"
+                )
             )
         ]
         if tables:
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            conn.execute(
+                sa.text(
+                    "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+                )
+            )
     engine.dispose()
 
 

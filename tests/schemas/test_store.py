@@ -22,7 +22,9 @@ TEXT = "The US drew $31 billion in AI investment in 2022. China drew $2 billion.
 
 def _result(url: str, text: str = TEXT, *, value: float = 31e9) -> PageResult:
     page = Page(url=url, final_url=url, status=200, body=b"<html/>", headers={"etag": '"v1"'})
-    out = FetchOutcome(url=url, state=FetchState.NEW, attempts=1, http_status=200, page=page, source="s1")
+    out = FetchOutcome(
+        url=url, state=FetchState.NEW, attempts=1, http_status=200, page=page, source="s1"
+    )
     art = Article(url=url, title="T", published=dt.date(2023, 3, 1), text=text, source="s1")
     good = Observation(
         metric="ai_investment_usd",
@@ -33,7 +35,9 @@ def _result(url: str, text: str = TEXT, *, value: float = 31e9) -> PageResult:
         evidence_start=0,
         evidence_end=49,
     )
-    bad = Observation(metric="ai_investment_usd", value=-1, country="US", evidence="China drew $2 billion.")
+    bad = Observation(
+        metric="ai_investment_usd", value=-1, country="US", evidence="China drew $2 billion."
+    )
     return PageResult(
         outcome=out,
         state=FetchState.NEW,
@@ -47,9 +51,13 @@ def test_save_is_idempotent(db_url: str) -> None:
     store = Store(db_url)
     ids = store.sync_sources([Source("s1", "rss", "http://example.test/feed")])
     run = store.start_run("ingest")
-    first = store.save(run, [_result("http://example.test/a")], extractor_version="1", source_ids=ids)
+    first = store.save(
+        run, [_result("http://example.test/a")], extractor_version="1", source_ids=ids
+    )
     assert (first.new_articles, first.observations, first.quarantined) == (1, 1, 1)
-    second = store.save(run, [_result("http://example.test/a")], extractor_version="1", source_ids=ids)
+    second = store.save(
+        run, [_result("http://example.test/a")], extractor_version="1", source_ids=ids
+    )
     assert (second.new_articles, second.observations, second.quarantined) == (0, 0, 0)
     assert second.states == {FetchState.UNCHANGED: 1}
     counts = store.table_counts()
@@ -109,12 +117,20 @@ def test_outcomes_without_pages_are_logged_with_reasons(db_url: str) -> None:
         run,
         [
             FetchOutcome(url="http://example.test/x", state=FetchState.SKIPPED, reason="robots"),
-            FetchOutcome(url="http://example.test/y", state=FetchState.FAILED, error="http 404", attempts=1),
+            FetchOutcome(
+                url="http://example.test/y", state=FetchState.FAILED, error="http 404", attempts=1
+            ),
         ],
     )
-    store.log_outcomes(run, [FetchOutcome(url="http://example.test/feed", state=FetchState.NEW)], kind="listing")
+    store.log_outcomes(
+        run, [FetchOutcome(url="http://example.test/feed", state=FetchState.NEW)], kind="listing"
+    )
     states = store.fetch_states(run)
-    assert states == {"discovered": 2, "states": {"skipped": 1, "failed": 1}, "reasons": {"robots": 1}}
+    assert states == {
+        "discovered": 2,
+        "states": {"skipped": 1, "failed": 1},
+        "reasons": {"robots": 1},
+    }
     store.close()
 
 

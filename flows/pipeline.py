@@ -1,0 +1,175 @@
+"""The pipeline's stages in order, as plain functions (no Prefect here).
+
+discover -> fetch -> parse -> extract -> validate -> store. ``flows.ingest``
+wraps these in tasks per source and per batch of pages; tests call them
+directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from extractors.errors import ParseError
+from schemas.records import (
+    Article,
+    FetchOutcome,
+    FetchState,
+    Observation,
+    PageResult,
+    Rejected,
+)
+
+log = logging.getLogger(__name__)
+
+Validator = Callable[
+    [Sequence[tuple[str, Observation]], dict[str, str]],
+    tuple[list[tuple[str, Observation]], list[tuple[str, Rejected]]],
+]
+
+
+@dataclass(slots=True)
+class Summary:
+    """What one ingest did: the numbers every run returns and logs."""
+
+    urls_seen: int = 0
+    fetched: int = 0
+    new_articles: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    observations: int = 0
+    quarantined: int = 0
+    listing_failures: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-dict form for logs, JSON and the runs table."""
+        return {
+            "urls_seen": self.urls_seen,
+            "fetched": self.fetched,
+            "new_articles": self.new_articles,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "observations": self.observations,
+            "quarantined": self.quarantined,
+            "listing_failures": self.listing_failures,
+            "reasons": dict(self.reasons),
+            "sources": {k: dict(v) for k, v in self.sources.items()},
+        }
+
+
+def parse_pages(outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
+    """Parse every fetched page; each outcome yields exactly one result."""
+    from extractors.parse import NoArticle, parse_page
+
+    results: list[PageResult] = []
+    for out in outcomes:
+        if out.state != FetchState.NEW or out.page is None:
+            results.append(
+                PageResult(outcome=out, state=out.state, reason=out.reason, error=out.error)
+            )
+            continue
+        try:
+            article = parse_page(out.page)
+        except ParseError as exc:
+            state, reason = (
+                (FetchState.SKIPPED, "no_article")
+                if isinstance(exc, NoArticle)
+                else (FetchState.FAILED, "parse_error")
+            )
+            results.append(PageResult(outcome=out, state=state, reason=reason, error=str(exc)))
+            continue
+        except Exception as exc:  # a parser bug must not sink the batch
+            log.exception("parse failed for %s", out.url)
+            results.append(
+                PageResult(
+                    outcome=out, state=FetchState.FAILED, reason="parse_error", error=repr(exc)
+                )
+            )
+            continue
+        results.append(PageResult(outcome=out, state=FetchState.NEW, article=article))
+    return results
+
+
+def mark_known(
+    results: Sequence[PageResult], stored_hashes: dict[str, str], hash_owner: dict[str, str]
+) -> list[PageResult]:
+    """Mark pages whose text is stored: unchanged under the same URL, duplicate under another."""
+    out: list[PageResult] = []
+    batch_owner: dict[str, str] = {}
+    for res in results:
+        art = res.article
+        if res.state != FetchState.NEW or art is None:
+            out.append(res)
+            continue
+        digest = art.content_hash
+        owner = hash_owner.get(digest) or batch_owner.setdefault(digest, art.url)
+        if stored_hashes.get(art.url) == digest:
+            out.append(replace(res, state=FetchState.UNCHANGED))
+        elif owner != art.url:
+            out.append(replace(res, state=FetchState.SKIPPED, reason="duplicate"))
+        else:
+            out.append(res)
+    return out
+
+
+def extract_all(
+    results: Sequence[PageResult], extract: Callable[[Article], list[Observation]]
+) -> list[PageResult]:
+    """Extract observations from every new article."""
+    out: list[PageResult] = []
+    for res in results:
+        if res.state != FetchState.NEW or res.article is None:
+            out.append(res)
+            continue
+        try:
+            observations = tuple(extract(res.article))
+        except Exception as exc:  # record why the page yielded nothing; go on with the rest
+            log.exception("extract failed for %s", res.outcome.url)
+            out.append(
+                replace(res, state=FetchState.FAILED, reason="extract_error", error=repr(exc))
+            )
+            continue
+        out.append(replace(res, observations=observations))
+    return out
+
+
+def validate_results(results: Sequence[PageResult], validator: Validator) -> list[PageResult]:
+    """Run validation once over a batch; failing rows move to each page's ``rejected``."""
+    rows: list[tuple[str, Observation]] = []
+    texts: dict[str, str] = {}
+    for res in results:
+        if res.article is not None and res.observations:
+            texts[res.article.url] = res.article.text
+            rows += [(res.article.url, o) for o in res.observations]
+    if not rows:
+        return list(results)
+    accepted, rejected = validator(rows, texts)
+    ok: dict[str, list[Observation]] = {}
+    bad: dict[str, list[Rejected]] = {}
+    for url, obs in accepted:
+        ok.setdefault(url, []).append(obs)
+    for url, rej in rejected:
+        bad.setdefault(url, []).append(rej)
+    out: list[PageResult] = []
+    for res in results:
+        if res.article is None or not res.observations:
+            out.append(res)
+            continue
+        url = res.article.url
+        out.append(
+            replace(res, observations=tuple(ok.get(url, ())), rejected=tuple(bad.get(url, ())))
+        )
+    return out
+
+
+def extract_article(article: Article) -> list[Observation]:
+    """Run the metric extractors on one article's text."""
+    from extractors.metrics import extract
+
+    return extract(article.text, published=article.published, title=article.title)
