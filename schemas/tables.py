@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
