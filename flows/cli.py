@@ -101,11 +101,14 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run the ingest flow once: discover, fetch, parse, extract, validate, store."""
-    from flows.config import ConfigError
-    from flows.ingest import ingest as ingest_flow
+    from flows.config import ConfigError, load_sources
 
     settings = _settings()
     try:
+        # Check the file before starting Prefect, so a typo costs no flow run.
+        load_sources(sources or settings.sources_file, names=source)
+        from flows.ingest import ingest as ingest_flow
+
         summary = ingest_flow(
             sources_file=str(sources or settings.sources_file), source_names=source, limit=limit
         )
