@@ -1,0 +1,56 @@
+"""Convert amounts to US dollars at yearly average rates (extractors/data/fx_rates.toml)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from extractors.metrics.numbers import Quantity
+
+_RATES_FILE = Path(__file__).resolve().parent.parent / "data" / "fx_rates.toml"
+_JAPAN = re.compile(r"\b(?:Japan(?:ese)?|yen|Tokyo)\b")
+
+
+@cache
+def rates() -> dict[str, dict[int, float]]:
+    """Units of each currency per US dollar, by year."""
+    raw = tomllib.loads(_RATES_FILE.read_text(encoding="utf-8"))["rates"]
+    return {cur: {int(y): float(r) for y, r in years.items()} for cur, years in raw.items()}
+
+
+def rate(currency: str, year: int | None) -> float | None:
+    """Yearly average units per dollar, clamped to the years the table covers."""
+    table = rates().get(currency)
+    if not table:
+        return None
+    years = sorted(table)
+    if year is None:
+        year = years[-1]
+    year = min(max(year, years[0]), years[-1])
+    return table[year]
+
+
+def resolve_yen_sign(currency: str | None, sentence: str) -> str | None:
+    """ "¥" is yen in a sentence about Japan and yuan otherwise (this tracker reads China news)."""
+    if currency != "¥":
+        return currency
+    return "JPY" if _JAPAN.search(sentence) else "CNY"
+
+
+def to_usd(
+    q: Quantity, year: int | None, sentence: str = ""
+) -> tuple[float, float | None, str | None] | None:
+    """Dollar value of a money quantity, with the original amount and currency if converted."""
+    currency = resolve_yen_sign(q.currency, sentence)
+    if currency == "USD":
+        return q.value, None, None
+    if q.usd is not None:
+        return q.usd, q.value, currency
+    if currency is None:
+        return None
+    r = rate(currency, year)
+    if r is None or r <= 0:
+        return None
+    return q.value / r, q.value, currency

@@ -1,0 +1,319 @@
+"""Find time expressions and resolve them to ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``A/B``.
+
+Relative expressions ("last year", "in February", "this week", "in the first
+quarter") are resolved against the article's publication date; without one
+they resolve to nothing rather than to a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "final": 4,
+    "last": 4,
+}
+_COUNTS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+)
+_YEAR = r"(?P<year>(?:19[5-9]|20[0-4])\d)"
+_YEAR2 = r"(?P<year2>(?:19[5-9]|20[0-4])\d)"
+_NOT_NUM_AFTER = r"(?![\d,.]\d|\s*(?:%|percent|per cent|million|billion|bn\b|m\b|users|deals))"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(rf"\b{_YEAR}-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    ("mdy", re.compile(rf"\b{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+{_YEAR}\b")),
+    ("dmy", re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}\b")),
+    ("my", re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b")),
+    (
+        "first_months",
+        re.compile(
+            r"\b(?:the\s+)?first\s+(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|"
+            rf"eleven)\s+months\s+(?:of\s+)?(?:(?:the\s+)?year|{_YEAR})",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "half",
+        re.compile(
+            rf"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half\s+(?:of\s+)?(?:{_YEAR}|(?P<rel>this|last)\s+year)?"
+            rf"|\b(?P<h2>H[12])\s*{_YEAR2}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "quarter",
+        re.compile(
+            r"\b(?:the\s+)?(?P<q>first|second|third|fourth|final|1st|2nd|3rd|4th)\s*[-\s]?quarter"
+            rf"(?:\s+(?:of\s+)?{_YEAR})?|\bQ(?P<q2>[1-4])\s*(?:of\s+)?(?:{_YEAR2})?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("fiscal", re.compile(rf"\b(?:fiscal|FY)\s*(?:year\s+)?{_YEAR}\b", re.IGNORECASE)),
+    (
+        "comparison",
+        re.compile(
+            r"\b(?:year[-\s](?:over|on)[-\s]year|(?:the|a)\s+(?:year|month|quarter)\s+(?:before|earlier|prior|ago)|"
+            r"(?:the\s+)?(?:previous|prior|preceding)\s+(?:year|month|quarter)|a\s+year\s+ago|"
+            r"from\s+a\s+year\s+earlier|annually|per\s+year|a\s+year)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "relative",
+        re.compile(
+            r"\b(?P<which>last|this|next|past|earlier\s+this|later\s+this)\s+(?P<unit>year|month|week|quarter)\b"
+            r"|\b(?P<day>today|yesterday)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:on|last|this|since|from|by)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+        ),
+    ),
+    (
+        "md",
+        re.compile(
+            rf"\b(?:(?P<pre>in|last|this|since|by|on|from|until|through|early|late|mid|mid-|in\s+early|in\s+late|in\s+mid)\s*)?"
+            rf"{_MONTH}(?:\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b)?(?!\s*,?\s*(?:of\s+)?\d{{4}})"
+            r"(?P<same>\s+of\s+(?:the\s+)?(?:same|that)\s+year)?"
+        ),
+    ),
+    ("year", re.compile(rf"(?<![\d,.$£€¥-]){_YEAR}(?:['’]s)?{_NOT_NUM_AFTER}(?![\w-])")),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMention:
+    """A time expression: its offsets in the sentence and the period it names."""
+
+    start: int
+    end: int
+    period: str | None
+    comparison: bool = False  # "year-over-year", "the year before": a base, not a period
+    future: bool = False
+
+
+def _month_before(published: dt.date, month: int, strictly: bool) -> int:
+    """Year of the most recent ``month`` not after the publication month."""
+    if month < published.month or (month == published.month and not strictly):
+        return published.year
+    return published.year - 1
+
+
+def _months(a: str, b: str) -> str:
+    return a if a == b else f"{a}/{b}"
+
+
+def _quarter(year: int, q: int) -> str:
+    return _months(f"{year}-{3 * q - 2:02d}", f"{year}-{3 * q:02d}")
+
+
+def _resolve(kind: str, m: re.Match[str], published: dt.date | None) -> PeriodMention | None:
+    g = m.groupdict()
+    raw_year = g.get("year") or g.get("year2")
+    year = int(raw_year) if raw_year else None
+    pub = published
+    if kind == "iso":
+        return _mention(m, f"{year}-{g['m']}-{g['d']}")
+    if kind in ("mdy", "dmy"):
+        month = _MONTHS[g["month"].lower().rstrip(".")]
+        return _mention(m, f"{year}-{month:02d}-{int(g['d']):02d}")
+    if kind == "my":
+        return _mention(m, f"{year}-{_MONTHS[g['month'].lower()]:02d}")
+    if kind == "first_months":
+        n = g["n"].lower()
+        count = int(n) if n.isdigit() else _COUNTS.get(n, 0)
+        y = year or (pub.year if pub else None)
+        if not y or not 1 <= count <= 12:
+            return _mention(m, None)
+        return _mention(m, _months(f"{y}-01", f"{y}-{count:02d}"))
+    if kind == "half":
+        h = (g.get("h") or g.get("h2") or "").lower()
+        first = h in ("first", "1st", "h1")
+        y = year
+        if y is None and pub:
+            y = pub.year - 1 if (g.get("rel") or "").lower() == "last" else pub.year
+        if y is None:
+            return _mention(m, None)
+        return _mention(m, f"{y}-01/{y}-06" if first else f"{y}-07/{y}-12")
+    if kind == "quarter":
+        q = int(g["q2"]) if g.get("q2") else _ORDINALS[g["q"].lower()]
+        y = year
+        if y is None and pub:
+            # "in the first quarter" means the latest such quarter that has begun.
+            y = pub.year if 3 * q - 2 <= pub.month else pub.year - 1
+        return _mention(m, _quarter(y, q) if y else None)
+    if kind == "fiscal":
+        return _mention(m, str(year))
+    if kind == "comparison":
+        return PeriodMention(m.start(), m.end(), None, comparison=True)
+    if kind == "relative":
+        return _relative(m, pub)
+    if kind == "weekday":
+        if not pub:
+            return _mention(m, None)
+        back = (pub.weekday() - _WEEKDAYS.index(g["wd"].lower())) % 7
+        return _mention(m, (pub - dt.timedelta(days=back)).isoformat())
+    if kind == "md":
+        return _month_day(m, pub)
+    if kind == "year":
+        return _mention(m, str(year))
+    return None
+
+
+def _mention(m: re.Match[str], period: str | None, future: bool = False) -> PeriodMention:
+    return PeriodMention(m.start(), m.end(), period, future=future)
+
+
+def _relative(m: re.Match[str], pub: dt.date | None) -> PeriodMention:
+    g = m.groupdict()
+    if g.get("day"):
+        if not pub:
+            return _mention(m, None)
+        day = pub if g["day"].lower() == "today" else pub - dt.timedelta(days=1)
+        return _mention(m, day.isoformat())
+    which = " ".join(g["which"].lower().split())
+    unit = g["unit"].lower()
+    if not pub:
+        return _mention(m, None, future=which == "next")
+    step = {"last": -1, "past": -1, "next": 1}.get(which, 0)
+    if unit == "year":
+        return _mention(m, str(pub.year + step), future=step > 0)
+    if unit == "month":
+        y, mo = divmod(pub.year * 12 + pub.month - 1 + step, 12)
+        return _mention(m, f"{y}-{mo + 1:02d}", future=step > 0)
+    if unit == "quarter":
+        y, q = divmod(pub.year * 4 + (pub.month - 1) // 3 + step, 4)
+        return _mention(m, _quarter(y, q + 1), future=step > 0)
+    # A week is reported by the day the article went out.
+    day = pub + dt.timedelta(days=7 * step)
+    return _mention(m, day.isoformat(), future=step > 0)
+
+
+def _month_day(m: re.Match[str], pub: dt.date | None) -> PeriodMention | None:
+    g = m.groupdict()
+    word = g["month"].rstrip(".")
+    pre = (g.get("pre") or "").strip().lower()
+    # "May" and "March" are also verbs; they count as months only when introduced.
+    if word.lower() in ("may", "march", "mar") and not pre and not g.get("d"):
+        return None
+    if not pre and not g.get("d") and word.lower() not in _MONTHS:
+        return None
+    if g.get("same"):
+        # Resolved by find_periods from the year mentioned just before.
+        return PeriodMention(m.start(), m.end(), f"same-{_MONTHS[word.lower()]:02d}")
+    if not pub:
+        return _mention(m, None)
+    month = _MONTHS[word.lower()]
+    year = _month_before(pub, month, strictly=pre == "last")
+    if g.get("d"):
+        day = int(g["d"])
+        try:
+            return _mention(m, dt.date(year, month, day).isoformat())
+        except ValueError:
+            return _mention(m, f"{year}-{month:02d}")
+    return _mention(m, f"{year}-{month:02d}")
+
+
+_FUTURE_CUE = re.compile(r"\b(?:by|until|through)\s+$|\bforecasts?\b|\bwill\b", re.IGNORECASE)
+_ANY_TIME = re.compile(
+    r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|year|month|week|quarter|half|"
+    r"today|yesterday|annual|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)",
+    re.IGNORECASE,
+)
+
+
+def find_periods(text: str, published: dt.date | None = None) -> list[PeriodMention]:
+    """Time expressions in ``text``, resolved against ``published``; no overlaps."""
+    if not _ANY_TIME.search(text):
+        return []
+    found: list[PeriodMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            p = _resolve(kind, m, published)
+            if p is None:
+                continue
+            found.append(p)
+            taken.append((m.start(), m.end()))
+    out: list[PeriodMention] = []
+    for p in sorted(found, key=lambda p: p.start):
+        if p.period and p.period.startswith("same-"):
+            prior = next((q.period[:4] for q in reversed(out) if q.period), None)
+            p = PeriodMention(p.start, p.end, f"{prior}-{p.period[5:]}" if prior else None)
+        if (
+            p.period
+            and len(p.period) == 4
+            and _FUTURE_CUE.search(text, max(0, p.start - 12), p.start)
+        ):
+            p = PeriodMention(p.start, p.end, p.period, p.comparison, True)
+        out.append(p)
+    return out
+
+
+def year_of(period: str | None) -> int | None:
+    """The first year a period covers."""
+    if not period or not period[:4].isdigit():
+        return None
+    return int(period[:4])
+
+
+def shift_years(period: str, years: int) -> str:
+    """``period`` moved by whole years ("2024-07/2024-09" -> "2023-07/2023-09")."""
+    return re.sub(r"\b(\d{4})\b", lambda m: str(int(m.group(1)) + years), period)

@@ -1,0 +1,179 @@
+"""Shares of AI talent by country: "the U.S. is home to 60% of top AI institutions",
+"China at 47% and the U.S. lagging with 18%", "38% have China as their country of origin".
+
+Each percentage goes to the country the sentence ties it to: one named right after
+it ("38% have China"), right before it ("China with 12%"), in its clause, or the
+subject of the clause it continues.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.metrics.document import AI_TERM, Analysed, Document
+from extractors.metrics.numbers import Quantity
+from extractors.metrics.sentences import clause_of, clauses
+from schemas.records import Observation
+
+_TALENT = re.compile(
+    r"\b(?:talent|researchers?|scientists?|engineers?|PhDs?|doctorates?|doctoral|graduates?|"
+    r"undergraduates?|degrees?|students?|institutions?|universities|workforce|experts?|"
+    r"authors?|professionals?|STEM|brainpower|immigrants?|hires?)\b",
+    re.IGNORECASE,
+)
+_PEOPLE = re.compile(
+    r"talent|researchers?|scientists?|engineers?|PhDs?|graduates?|students?|experts?|"
+    r"workforce|professionals?|authors?",
+    re.IGNORECASE,
+)
+_SURVEY = re.compile(
+    r"\b(?:executives|respondents|surveyed|survey\s+of|polled|consumers|customers|users|"
+    r"companies\s+(?:have|say|said|plan)|employers)\b",
+    re.IGNORECASE,
+)
+_CHANGE_AFTER = re.compile(
+    r"\s*(?:decline|drop|decrease|increase|rise|growth|jump|fall|gain|more|less|higher|lower|"
+    r"year[-\s]on[-\s]year|year[-\s]over[-\s]year|annual)\b",
+    re.IGNORECASE,
+)
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:up|down|rose|fell|grew|increased|decreased|by|a|an)\s+$", re.IGNORECASE
+)
+_OWNER_AFTER = re.compile(
+    r"^\s*(?:of\s+(?:them\s+|those\s+|these\s+)?)?(?:\w+\s+){0,2}?(?:have|has|had|are|were|is|was|come|came|"
+    r"coming|hail|hailed|from|in|originate\w*|went\s+to|stay\w*\s+in|work\w*\s+in)\s+(?:from\s+|in\s+)?"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_OWNER_BEFORE = re.compile(
+    r"^\s*(?:\(|:|,)?\s*(?:(?:is\s+)?(?:lagging|trailing|ranked\w*|coming\s+in|second|third|behind)\s+)?"
+    r"(?:with|at|on|had|has|accounted\s+for|accounts\s+for|held|holds|took|takes|claims?|claimed|"
+    r"made\s+up|makes\s+up|produced|produces|was\s+home\s+to|is\s+home\s+to|home\s+to)\s+"
+    r"(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_SOURCE = re.compile(
+    r"according\s+to\s+(?:\w+\s+){0,2}\w+|\w+\s+(?:said|say|says|found|estimate[sd]?|wrote)\b",
+    re.IGNORECASE,
+)
+_ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|at|from|to|of|than|into|with|for|by)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_MODIFIER = re.compile(
+    r"(?:(?:top|top-tier|elite|leading|best|most[\s-]cited|foreign|international|AI|"
+    r"artificial\s+intelligence|machine\s+learning|skilled|senior|young|Chinese|American|U\.S\.|US|"
+    r"[\w-]+-born|[\w-]+-trained)\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _owner(a: Analysed, q: Quantity, spans: list[tuple[int, int]]) -> str | None:
+    text = a.text
+    countries = [m for m in a.countries() if m.form != "seat"]
+    if not countries:
+        return None
+    for m in countries:
+        if m.start >= q.end and m.start - q.end < 40 and _OWNER_AFTER.match(text[q.end : m.start]):
+            return m.entity.name
+    ci = clause_of(spans, q.start)
+    c0, c1 = spans[ci]
+    # "38% of top researchers working in the US are from China": origin beats workplace.
+    for m in countries:
+        if q.end <= m.start < c1 and _ORIGIN_BEFORE.search(text, max(0, m.start - 12), m.start):
+            return m.entity.name
+    for m in reversed(countries):
+        if c0 <= m.start and m.end <= q.start and _OWNER_BEFORE.match(text[m.end : q.start]):
+            return m.entity.name
+    inside = [m for m in countries if c0 <= m.start < c1]
+    if inside:
+        before = [m for m in inside if m.end <= q.start]
+        return (before[-1] if before else inside[0]).entity.name
+    for k in range(ci - 1, -1, -1):
+        k0, k1 = spans[k]
+        subjects = [
+            m
+            for m in countries
+            if k0 <= m.start < k1 and not _PREPOSITION_BEFORE.search(text[k0 : m.start])
+        ]
+        if subjects:
+            return subjects[0].entity.name
+    return None
+
+
+def _qualifier(a: Analysed, q: Quantity) -> str | None:
+    """The talent pool the share is of, e.g. "top AI institutions"."""
+    text = a.text
+    found = list(_TALENT.finditer(text))
+    if not found:
+        return None
+    after = [m for m in found if m.start() >= q.end]
+    if re.match(r"\s+of\b", text[q.end :]) and after:
+        best = after[0]  # "42% of the world's most elite AI talent"
+    else:
+        # People ("researchers", "talent") name the pool better than "degrees".
+        people = [m for m in found if _PEOPLE.match(m.group(0))] or found
+        best = min(people, key=lambda m: min(abs(m.start() - q.end), abs(q.start - m.end())))
+    lead = _MODIFIER.search(text, max(0, best.start() - 60), best.start())
+    start = lead.start() if lead else best.start()
+    return " ".join(text[start : best.end()].split())
+
+
+def _talent_clauses(a: Analysed, spans: list[tuple[int, int]]) -> set[int]:
+    """Clauses that name a talent pool (a source such as "according to researchers" does not)."""
+    found = set()
+    for m in _TALENT.finditer(a.text):
+        if _SOURCE.search(a.text, max(0, m.start() - 30), m.end() + 12):
+            continue
+        found.add(clause_of(spans, m.start()))
+    return found
+
+
+def _shares(a: Analysed, spans: list[tuple[int, int]], carried: bool) -> list[Quantity]:
+    """Percentages that are shares of a talent pool: the pool is named in their clause
+    or the clause before, or they continue a share just read ("compared with 12%")."""
+    pools = _talent_clauses(a, spans)
+    out: list[Quantity] = []
+    chained = carried
+    for q in a.quantities:
+        if q.kind != "percent" or not 0 <= q.value <= 100:
+            continue
+        text = a.text
+        if _CHANGE_AFTER.match(text, q.end) or _CHANGE_BEFORE.search(
+            text, max(0, q.start - 12), q.start
+        ):
+            continue
+        ci = clause_of(spans, q.start)
+        if ci in pools or ci - 1 in pools or chained:
+            out.append(q)
+            chained = True
+    return out
+
+
+def extract_talent(doc: Document) -> list[Observation]:
+    """Talent shares by country."""
+    out: list[Observation] = []
+    prev_ai = False
+    prev_found = False
+    prev_qualifier: str | None = None
+    for a in doc.sentences:
+        ai = bool(AI_TERM.search(a.text))
+        usable = (ai or prev_ai) and _TALENT.search(a.text) and not _SURVEY.search(a.text)
+        # "China was second at 28%." continues the talent figures of the sentence before.
+        carried = prev_found and not any(q.kind == "money" for q in a.quantities)
+        prev_ai = ai
+        prev_found = False
+        if not (usable or carried):
+            continue
+        spans = clauses(a.text, split_and=True)
+        for q in _shares(a, spans, carried and not usable):
+            country = _owner(a, q, spans)
+            if country is None:
+                continue
+            qualifier = _qualifier(a, q) or (prev_qualifier if carried else None)
+            out.append(
+                a.observation("talent_share_pct", q.value, country=country, qualifier=qualifier)
+            )
+            prev_found = True
+            prev_qualifier = qualifier
+    return out

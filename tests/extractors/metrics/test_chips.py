@@ -1,0 +1,108 @@
+"""Chip-export events."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extractors.metrics.helpers import run
+
+
+def _events(text: str) -> list[tuple[str | None, str | None, str | None, tuple[str, ...]]]:
+    return [(o.country, o.counterparty, o.action, o.items) for o in run(text, "chip_export_event")]
+
+
+def test_restriction_with_models() -> None:
+    text = "The Commerce Department barred sales of Nvidia's H800 and A800 chips to China."
+    assert _events(text) == [("US", "CN", "ban", ("Nvidia H800", "Nvidia A800"))]
+
+
+def test_allies_act_for_their_country() -> None:
+    (nl,) = _events(
+        "The Dutch government will require licences to export ASML lithography tools to China."
+    )
+    assert nl[:3] == ("NL", "CN", "restrict")
+    (jp,) = _events("Japan imposed export controls on 23 types of chipmaking equipment.")
+    assert jp[:3] == ("JP", None, "restrict")
+
+
+def test_tightening() -> None:
+    (e,) = _events("Washington on Monday tightened curbs on AI chip exports to Chinese firms.")
+    assert e[:3] == ("US", "CN", "tighten")
+
+
+def test_relaxing_and_licensing() -> None:
+    assert _events("The administration lifted its ban on H20 sales to China.")[0][2] == "relax"
+    (lic,) = _events("The US granted AMD licences to ship MI308 chips to China.")
+    assert lic[:3] == ("US", "AMD", "license")
+
+
+def test_china_acting() -> None:
+    (e,) = _events("Beijing restricted exports of gallium and germanium, two chipmaking metals.")
+    assert e[:3] == ("CN", None, "restrict")
+    assert e[3] == ("gallium", "germanium")
+
+
+def test_domestic_launch() -> None:
+    (e,) = _events("Cambricon unveiled its latest Siyuan AI accelerator on Friday.")
+    assert e[0] == "CN" and e[2] == "domestic_chip_launch"
+    (h,) = run("Huawei began mass production of the Ascend 910C.", "chip_export_event")
+    assert (h.entity, h.items) == ("Huawei", ("Huawei Ascend 910C",))
+
+
+def test_mentions_of_one_policy_merge_into_the_most_specific() -> None:
+    text = (
+        "- US curbs on advanced chips keep biting.\n"
+        "The US restricted exports of advanced chips to China last year. "
+        "The curbs cover Nvidia's A100 and H100 processors. "
+        "Analysts say the restrictions will hurt Chinese labs."
+    )
+    (o,) = run(text, "chip_export_event")
+    assert o.evidence.startswith("The curbs cover")
+    assert o.items == ("Nvidia A100", "Nvidia H100")
+
+
+def test_events_in_different_years_stay_apart() -> None:
+    text = (
+        "The US restricted A100 sales to China in October 2022. "
+        "In October 2023 the US restricted A800 sales to China too."
+    )
+    assert len(run(text, "chip_export_event")) == 2
+
+
+def test_unnamed_actor_of_a_move_against_china_is_the_us() -> None:
+    text = (
+        "Beijing banned Micron chips from key networks. "
+        "The curbs of 2022 barred A100 sales to Chinese buyers."
+    )
+    actors = [(o.country, o.counterparty) for o in run(text, "chip_export_event")]
+    assert actors == [("CN", "Micron"), ("US", "CN")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nvidia shares fell 3% after reports that the US may tighten chip curbs.",
+        "The chip shortage hit carmakers hard.",
+        "ChatGPT is blocked in China.",
+        "Nvidia sold more chips than ever last quarter.",
+        "Huawei is developing AI for mining.",
+    ],
+)
+def test_not_events(text: str) -> None:
+    assert run(text, "chip_export_event") == []
+
+
+def test_blacklisting_firms_is_an_event_of_the_listing_country() -> None:
+    (e,) = _events("Taiwan on Saturday added China's Huawei and SMIC to its entity list.")
+    assert e[:3] == ("TW", "CN", "restrict")
+
+
+def test_demonym_of_customers_is_not_the_actor() -> None:
+    text = "Nvidia said the new export curbs on its chips would hurt sales to Chinese customers."
+    (e,) = _events(text)
+    assert e[:2] == ("US", "CN")
+
+
+def test_transit_countries_are_not_targets() -> None:
+    (e,) = _events("The rules restrict AI chip sales, to stop smuggling via Singapore.")
+    assert e[1] is None

@@ -1,0 +1,118 @@
+"""Country totals of AI investment and AI deal counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extractors.metrics.helpers import run
+
+
+def _totals(text: str) -> list[tuple[str | None, float, str | None]]:
+    return [(o.country, o.value, o.period) for o in run(text, "ai_investment_usd")]
+
+
+def _deals(text: str) -> list[tuple[str | None, float, str | None]]:
+    return [(o.country, o.value, o.period) for o in run(text, "ai_deal_count")]
+
+
+def test_total_and_deal_count_in_one_clause() -> None:
+    text = "American AI startups pulled in $42 billion across 980 deals in 2021."
+    assert _totals(text) == [("US", 42e9, "2021")]
+    assert _deals(text) == [("US", 980, "2021")]
+
+
+def test_following_sentence_inherits_the_period() -> None:
+    text = (
+        "Investors put $12 billion into British AI companies in 2020. "
+        "That compares with $3 billion across 150 deals in France."
+    )
+    assert _totals(text) == [("GB", 12e9, "2020"), ("FR", 3e9, "2020")]
+    assert _deals(text) == [("FR", 150, "2020")]
+
+
+def test_each_amount_takes_its_own_year() -> None:
+    text = "AI funding in Japan reached $4bn in 2019, well above the $1bn of 2017."
+    assert _totals(text) == [("JP", 4e9, "2019"), ("JP", 1e9, "2017")]
+
+
+def test_comparison_clause_keeps_the_country() -> None:
+    text = (
+        "In 2021, the value of Korean AI deals was $6bn, down from 2020 which saw deals worth $8bn"
+    )
+    assert _totals(text) == [("KR", 6e9, "2021"), ("KR", 8e9, "2020")]
+
+
+def test_deal_count_and_value_together() -> None:
+    text = "German AI firms closed 40 deals worth $900 million in 2022."
+    assert _deals(text) == [("DE", 40, "2022")]
+    assert _totals(text) == [("DE", 900e6, "2022")]
+
+
+def test_a_year_earlier_in_the_same_clause() -> None:
+    text = (
+        "Investment in Israeli AI companies fell to $1.9 billion in the third quarter "
+        "from $3 billion a year earlier."
+    )
+    assert _totals(text) == [("IL", 1.9e9, "2024-07/2024-09"), ("IL", 3e9, "2023-07/2023-09")]
+
+
+def test_lead_year_applies_to_the_sentence() -> None:
+    text = "In 2018, Chinese AI firms drew about $9 billion."
+    (o,) = run(text, "ai_investment_usd")
+    assert (o.country, o.value, o.period, o.qualifier) == ("CN", 9e9, "2018", "about")
+
+
+def test_foreign_currency_totals_are_converted() -> None:
+    (o,) = run("Chinese AI startups raised 50 billion yuan in 2022.", "ai_investment_usd")
+    assert o.original_currency == "CNY" and o.original_value == 50e9
+    assert o.value == pytest.approx(50e9 / 6.729, rel=1e-3)
+
+
+def test_deal_count_with_the_noun_before_it() -> None:
+    assert _deals("AI deals in India fell 12% to 300 in 2023.") == [("IN", 300, "2023")]
+
+
+def test_anaphora_carries_country_and_period() -> None:
+    text = (
+        "Canadian AI companies closed 210 funding rounds in the first half of 2023. "
+        "Those rounds brought in $2.2 billion."
+    )
+    assert _totals(text) == [("CA", 2.2e9, "2023-01/2023-06")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Venture funding across all sectors in Germany fell to $9 billion last year.",
+        "Total venture investment in the US reached $170 billion in 2023, PitchBook said.",
+        "Global AI funding topped $100 billion in 2024.",
+        "The overall AI market in China will be worth $200 billion by 2030.",
+        "Acme, a French AI startup, raised $50 million in 2023.",
+        "The government of Spain plans to invest $2 billion in AI by 2026.",
+        "Alibaba will spend 380 billion yuan on AI infrastructure over three years.",
+        "Nvidia's revenue from China fell to $10 billion in 2023.",
+    ],
+)
+def test_distractors_are_not_totals(text: str) -> None:
+    assert run(text, "ai_investment_usd") == []
+
+
+def test_all_sector_total_next_to_an_ai_total() -> None:
+    text = (
+        "Venture funding for Israeli startups was $8 billion last year, "
+        "while AI companies took $3 billion."
+    )
+    assert _totals(text) == [("IL", 3e9, "2023")]
+
+
+def test_a_year_earlier_is_the_year_before() -> None:
+    text = "Indian AI startups raised $1.2 billion in 2024, down from $1.9 billion a year earlier."
+    assert _totals(text) == [("IN", 1.2e9, "2024"), ("IN", 1.9e9, "2023")]
+
+
+def test_same_period_is_carried_to_the_next_total() -> None:
+    text = (
+        "Korean AI startups raised $2 billion in 2023. "
+        "Japanese AI startups raised $1 billion over the same period."
+    )
+    assert _totals(text) == [("KR", 2e9, "2023"), ("JP", 1e9, "2023")]

@@ -1,0 +1,106 @@
+"""User counts of AI products."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extractors.metrics.helpers import run
+
+
+def _users(text: str) -> list[tuple[str | None, str | None, float, str | None]]:
+    return [(o.entity, o.org, o.value, o.qualifier) for o in run(text, "user_count")]
+
+
+_FORMS = [
+    (
+        "Kimi had 36 million monthly active users in May.",
+        ("Kimi", "Moonshot AI", 36e6, "monthly_active"),
+    ),
+    (
+        "Claude's weekly active users exceeded 30 million.",
+        ("Claude", "Anthropic", 30e6, "weekly_active"),
+    ),
+    ("Doubao now has a user base of 150 million.", ("Doubao", "ByteDance", 150e6, "total")),
+    ("Grok counts 20m daily users.", ("Grok", "xAI", 20e6, "daily_active")),
+    ("The Qwen app was downloaded over 5 million times.", ("Qwen", "Alibaba", 5e6, "downloads")),
+    ("Gemini has 350 million registered users.", ("Gemini", "Google", 350e6, "registered")),
+    ("Users of Baidu's Ernie Bot have passed 300 million.", ("Ernie Bot", "Baidu", 300e6, "total")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), _FORMS)
+def test_user_count_forms(text: str, expected: tuple[str, str, float, str]) -> None:
+    assert _users(text) == [expected]
+
+
+def test_maker_and_country() -> None:
+    (o,) = run("Hailuo reached 10 million users.", "user_count")
+    assert (o.org, o.country) == ("MiniMax", "CN")
+
+
+def test_company_stands_for_its_product_named_earlier() -> None:
+    text = "ChatGPT keeps growing. OpenAI said weekly active users hit 500 million in March."
+    assert _users(text) == [("ChatGPT", "OpenAI", 500e6, "weekly_active")]
+
+
+def test_definite_description_refers_to_the_product_in_focus() -> None:
+    text = "Tencent's Yuanbao climbed the charts. The chatbot reached 40 million monthly users."
+    assert _users(text) == [("Yuanbao", "Tencent", 40e6, "monthly_active")]
+
+
+def test_elliptical_second_count_borrows_the_unit() -> None:
+    text = "Copilot reported 100 million monthly users in June and 60 million in January."
+    assert _users(text) == [
+        ("Copilot", "Microsoft", 100e6, "monthly_active"),
+        ("Copilot", "Microsoft", 60e6, "monthly_active"),
+    ]
+
+
+def test_repeated_count_is_reported_once() -> None:
+    text = "Claude passed 30 million weekly users. Anthropic confirmed 30 million weekly users."
+    assert len(run(text, "user_count")) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WeChat has over 1.3 billion monthly active users.",
+        "China had 1.1 billion internet users at the end of 2023.",
+        "ChatGPT has more than 10 million paying subscribers.",
+        "The chatbot's API is called 200 million times a day.",
+        "Ernie Bot now serves 85,000 enterprise clients.",
+    ],
+)
+def test_not_user_counts(text: str) -> None:
+    assert run(text, "user_count") == []
+
+
+def test_period_from_the_sentence() -> None:
+    (o,) = run("Doubao had 60 million monthly active users in August 2024.", "user_count")
+    assert o.period == "2024-08"
+
+
+def test_next_sentence_continues_the_ranking() -> None:
+    text = (
+        "Doubao had 150 million monthly active users in June. "
+        "Kimi was next with 40 million, while Tencent's Yuanbao had 30 million."
+    )
+    assert _users(text)[1:] == [
+        ("Kimi", "Moonshot AI", 40e6, "monthly_active"),
+        ("Yuanbao", "Tencent", 30e6, "monthly_active"),
+    ]
+
+
+def test_people_per_week() -> None:
+    assert _users("Claude is used by 50 million people every week.") == [
+        ("Claude", "Anthropic", 50e6, "weekly_active")
+    ]
+
+
+def test_company_alone_in_an_unrelated_story_is_not_its_chatbot() -> None:
+    text = (
+        "Baidu launched Ernie Bot in 2023. The company sells cloud services. "
+        "It also runs maps. Its search business is mature. Revenue was flat. "
+        "Baidu's search engine has 600 million monthly users."
+    )
+    assert run(text, "user_count") == []
