@@ -89,9 +89,11 @@ def fetch_pages(
     links: Sequence[Link],
     config: Any,
     validators: dict[str, tuple[str | None, str | None]],
+    archive_dir: Path,
 ) -> list[FetchOutcome]:
-    """Fetch one source's article pages with conditional GETs; every URL gets one outcome."""
+    """Fetch one source's pages with conditional GETs and archive every body read."""
     from extractors.fetch import Fetcher, Validators
+    from schemas.archive import Archive
 
     async def run() -> list[FetchOutcome]:
         known = {url: Validators(etag, lm) for url, (etag, lm) in validators.items()}
@@ -99,7 +101,12 @@ def fetch_pages(
             return await fetcher.fetch_many(links, validators=known)
 
     try:
-        return asyncio.run(run())
+        outcomes = asyncio.run(run())
+        archive = Archive(archive_dir, durable=False)
+        for o in outcomes:
+            if o.page is not None:
+                archive.put(o.page)
+        return outcomes
     except Exception as exc:  # every URL still ends in a state, and other sources go on
         get_run_logger().exception("fetching failed for source %s", source.name)
         return [
@@ -165,17 +172,26 @@ def ingest(
         ]
         claimed: set[str] = set()
         fetch_futures = []
+        recent_cut = dt.datetime.now(dt.UTC) - dt.timedelta(hours=settings.revisit_after_hours)
         for found in discovered:
             store.log_outcomes(run_id, found.listings, kind="listing")
             summary.listing_failures += sum(o.state == FetchState.FAILED for o in found.listings)
-            fresh = [lk for lk in found.links if lk.url not in claimed][:per_source]
-            claimed.update(lk.url for lk in fresh)
-            validators = store.validators([lk.url for lk in fresh])
-            fetch_futures.append(
-                (found.source, fetch_pages.submit(found.source, fresh, config, validators))
+            links = [lk for lk in found.links if lk.url not in claimed][:per_source]
+            claimed.update(lk.url for lk in links)
+            recent = store.recently_fetched([lk.url for lk in links], recent_cut)
+            to_fetch = [lk for lk in links if lk.url not in recent]
+            fresh = [
+                FetchOutcome(url=lk.url, state=FetchState.UNCHANGED, reason="fresh", source=lk.source)
+                for lk in links
+                if lk.url in recent
+            ]
+            validators = store.validators([lk.url for lk in to_fetch])
+            future = fetch_pages.submit(
+                found.source, to_fetch, config, validators, settings.archive_path
             )
-        for source, fut in fetch_futures:
-            outcomes = fut.result()
+            fetch_futures.append((found.source, fresh, future))
+        for source, fresh, fut in fetch_futures:
+            outcomes = fresh + fut.result()
             counts = SaveCounts()
             for i in range(0, len(outcomes), settings.batch_size):
                 counts.add(

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     backoff: float = Field(1.0, description="First retry delay in seconds; doubles each retry.")
     max_bytes: int = Field(5_000_000, description="Largest body kept, in bytes.")
     batch_size: int = Field(50, description="Pages parsed, extracted and stored per batch.")
+    revisit_after_hours: float = Field(
+        6.0, description="A page fetched this recently is not requested again."
+    )
 
     @property
     def sqlalchemy_url(self) -> str:

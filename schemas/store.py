@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from schemas.archive import digest_of
 from schemas.records import (
     FetchOutcome,
     FetchState,
@@ -275,6 +276,22 @@ class Store:
                 for url, etag, lm in rows:
                     out[url] = (etag, lm)
         return out
+
+    def recently_fetched(self, urls: Sequence[str], since: dt.datetime) -> set[str]:
+        """URLs fetched (new or unchanged) at or after ``since``: not worth asking again yet."""
+        found: set[str] = set()
+        with self.engine.begin() as conn:
+            for chunk in _chunks(list(urls), 500):
+                rows = conn.execute(
+                    sa.select(FETCH_LOG.c.url)
+                    .where(FETCH_LOG.c.url.in_(chunk))
+                    .where(FETCH_LOG.c.kind == "page")
+                    .where(FETCH_LOG.c.state.in_([FetchState.NEW, FetchState.UNCHANGED]))
+                    .where(FETCH_LOG.c.at >= since)
+                    .distinct()
+                )
+                found.update(r[0] for r in rows)
+        return found
 
     def article_hashes(
         self, urls: Sequence[str], hashes: Sequence[str]
@@ -572,5 +589,6 @@ def _log_row(
         "etag": headers.get("etag"),
         "last_modified": headers.get("last-modified"),
         "content_hash": article.content_hash if article is not None else None,
+        "body_digest": digest_of(page.body) if page is not None else None,
         "at": now,
     }

@@ -149,6 +149,7 @@ class FetchLogRow(SQLModel, table=True):
     etag: str | None = Field(default=None, sa_column=sa.Column(sa.String(400)))
     last_modified: str | None = Field(default=None, sa_column=sa.Column(sa.String(100)))
     content_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(64)))
+    body_digest: str | None = Field(default=None, sa_column=sa.Column(sa.String(64)))
     at: dt.datetime = Field(
         default_factory=_now, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
     )

@@ -95,5 +95,7 @@ def prefect_server() -> Iterator[None]:
     """One temporary Prefect server (SQLite) for every flow run of the session."""
     from prefect.testing.utilities import prefect_test_harness
 
+    # The test server must not try to phone home from a machine without internet.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     with prefect_test_harness(server_startup_timeout=120):
         yield

@@ -31,9 +31,11 @@ def test_demo_site_end_to_end_and_idempotent(db_url: str, tmp_path: Path) -> Non
         store = Store(db_url)
         counts = store.table_counts()
         metrics = {r["metric"] for r in store.observations()}
-        second = _run(sources, db_url)
+        second = _run(sources, db_url, revisit_after_hours=0)  # conditional GETs: all 304
+        third = _run(sources, db_url)  # fetched minutes ago: not requested at all
         after = store.table_counts()
         states = store.fetch_states(second["run_id"])
+        fresh = store.fetch_states(third["run_id"])
         store.close()
 
     assert first["urls_seen"] == N_ARTICLES
@@ -46,6 +48,8 @@ def test_demo_site_end_to_end_and_idempotent(db_url: str, tmp_path: Path) -> Non
     # A second run finds everything unchanged and adds nothing but its own log rows.
     assert second["new_articles"] == second["observations"] == 0
     assert second["unchanged"] == N_ARTICLES
+    assert second["fetched"] == 0
+    assert fresh["states"]["unchanged"] == fresh["reasons"]["fresh"] == N_ARTICLES
     assert {k: after[k] for k in ("articles", "observations", "quarantine")} == {
         k: counts[k] for k in ("articles", "observations", "quarantine")
     }
@@ -96,3 +100,9 @@ def test_faults_are_recorded_and_other_sources_go_on(tmp_path: Path) -> None:
     assert {o["value"] for o in obs} >= {67.2e9}
     assert all(o["source_url"].endswith(("/ok", "/flaky")) for o in obs)
     store.close()
+    # Every body read is in the raw archive, keyed by the digest the fetch log keeps.
+    from schemas.archive import Archive
+
+    archive = Archive(Path("data") / "archive")
+    assert len(list(archive.digests())) >= 3  # two articles and the short page
+    assert archive.size_bytes() > 0
