@@ -181,7 +181,7 @@ def ingest(
             recent = store.recently_fetched([lk.url for lk in links], recent_cut)
             to_fetch = [lk for lk in links if lk.url not in recent]
             fresh = [
-                FetchOutcome(url=lk.url, state=FetchState.UNCHANGED, reason="fresh", source=lk.source)
+                FetchOutcome(lk.url, FetchState.UNCHANGED, reason="fresh", source=lk.source)
                 for lk in links
                 if lk.url in recent
             ]

@@ -14,15 +14,29 @@ from flows.cli import app
 from tests.conftest import ROOT
 
 runner = CliRunner()
-CONTRACT = {"metric", "value", "unit", "country", "entity", "org", "counterparty", "qualifier",
-            "action", "items", "period", "evidence"}
+CONTRACT = {
+    "metric",
+    "value",
+    "unit",
+    "country",
+    "entity",
+    "org",
+    "counterparty",
+    "qualifier",
+    "action",
+    "items",
+    "period",
+    "evidence",
+}
 SEED = ROOT.parent / "shared" / "seed" / "article.txt"
 DEMO_PAGE = next((ROOT / "demo" / "site" / "news").rglob("*.html"))
 
 
 def test_every_command_has_help_and_is_documented() -> None:
     readme = (ROOT / "README.md").read_text()
-    commands = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+    commands = [
+        c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands
+    ]
     assert {"ingest", "extract", "query", "report", "status", "demo"} <= set(commands)
     for name in commands:
         result = runner.invoke(app, [name, "--help"])
@@ -50,7 +64,9 @@ def test_extract_rejects_a_bad_date_cleanly(tmp_path: Path) -> None:
 @pytest.mark.skipif(not SEED.exists(), reason=f"reference article not present at {SEED}")
 def test_extract_on_the_reference_article() -> None:
     """The reference article yields its headline figures in contract form."""
-    result = runner.invoke(app, ["extract", str(SEED), "--published", "2024-03-29", "--format", "jsonl"])
+    result = runner.invoke(
+        app, ["extract", str(SEED), "--published", "2024-03-29", "--format", "jsonl"]
+    )
     assert result.exit_code == 0, result.output
     recs = [json.loads(line) for line in result.output.splitlines()]
 
@@ -79,7 +95,9 @@ def test_extract_starts_without_prefect_or_great_expectations(tmp_path: Path) ->
         "bad = [m for m in ('prefect', 'great_expectations', 'pandas', 'sqlalchemy') if m in sys.modules]\n"
         "assert not bad, bad"
     )
-    proc = subprocess.run([sys.executable, "-c", code, str(page)], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(page)], capture_output=True, text=True, cwd=ROOT
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -89,18 +107,33 @@ def test_query_json_has_the_documented_keys(tmp_path: Path) -> None:
 
     url = f"sqlite:///{tmp_path / 'q.db'}"
     store = Store(url)
-    art = Article(url="https://news.example/a", title="t", published=None, text="The US drew $10 billion.")
-    obs = Observation(metric="ai_investment_usd", value=1e10, country="US", evidence="The US drew $10 billion.")
+    art = Article(
+        url="https://news.example/a", title="t", published=None, text="The US drew $10 billion."
+    )
+    obs = Observation(
+        metric="ai_investment_usd", value=1e10, country="US", evidence="The US drew $10 billion."
+    )
     out = FetchOutcome(url=art.url, state=FetchState.NEW)
-    store.save(None, [PageResult(outcome=out, state=FetchState.NEW, article=art, observations=(obs,))],
-               extractor_version="t")
+    store.save(
+        None,
+        [PageResult(outcome=out, state=FetchState.NEW, article=art, observations=(obs,))],
+        extractor_version="t",
+    )
     store.close()
-    result = runner.invoke(app, ["query", "--metric", "ai_investment_usd", "--format", "json"],
-                           env={"GAPTRACK_DATABASE_URL": url})
+    result = runner.invoke(
+        app,
+        ["query", "--metric", "ai_investment_usd", "--format", "json"],
+        env={"GAPTRACK_DATABASE_URL": url},
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert len(rows) == 1
-    assert set(rows[0]) == CONTRACT | {"source_url", "published", "extractor_version", "ingested_at"}
+    assert set(rows[0]) == CONTRACT | {
+        "source_url",
+        "published",
+        "extractor_version",
+        "ingested_at",
+    }
     assert rows[0]["source_url"] == "https://news.example/a"
 
 

@@ -43,8 +43,13 @@ def test_demo_site_end_to_end_and_idempotent(db_url: str, tmp_path: Path) -> Non
     assert first["failed"] == 0
     assert first["observations"] == counts["observations"] > 0
     assert counts["articles"] == N_ARTICLES
-    assert {"ai_investment_usd", "funding_round_usd", "user_count", "chip_export_event",
-            "talent_share_pct"} <= metrics
+    assert {
+        "ai_investment_usd",
+        "funding_round_usd",
+        "user_count",
+        "chip_export_event",
+        "talent_share_pct",
+    } <= metrics
     # A second run finds everything unchanged and adds nothing but its own log rows.
     assert second["new_articles"] == second["observations"] == 0
     assert second["unchanged"] == N_ARTICLES
@@ -66,14 +71,18 @@ ARTICLE = """<html><head><title>{title}</title>
 
 def _feed(base: str, paths: list[str]) -> str:
     items = "".join(f"<item><title>{p}</title><link>{base}{p}</link></item>" for p in paths)
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    )
 
 
 def test_faults_are_recorded_and_other_sources_go_on(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'faults.db'}"
     with SiteServer() as site:
         paths = ["/ok", "/flaky", "/gone", "/index"]
-        site.set("/feed.xml", Route(_feed(site.base_url, paths), content_type="application/rss+xml"))
+        site.set(
+            "/feed.xml", Route(_feed(site.base_url, paths), content_type="application/rss+xml")
+        )
         site.set("/ok", ARTICLE.format(title="Good story"))
         site.set("/flaky", Route(ARTICLE.format(title="Flaky story"), fail_status=500, times=2))
         site.set("/gone", Route("not here", status=404))
@@ -94,8 +103,11 @@ def test_faults_are_recorded_and_other_sources_go_on(tmp_path: Path) -> None:
     assert summary["listing_failures"] == 2
     store = Store(db_url)
     states = store.fetch_states(summary["run_id"])
-    assert states == {"discovered": 4, "states": {"new": 2, "failed": 1, "skipped": 1},
-                      "reasons": {"no_article": 1}}
+    assert states == {
+        "discovered": 4,
+        "states": {"new": 2, "failed": 1, "skipped": 1},
+        "reasons": {"no_article": 1},
+    }
     obs = store.observations()
     assert {o["value"] for o in obs} >= {67.2e9}
     assert all(o["source_url"].endswith(("/ok", "/flaky")) for o in obs)
