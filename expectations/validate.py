@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import logging
 import math
 import numbers
 import threading
@@ -225,6 +226,8 @@ def _import_gx() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import great_expectations as gx
+    # GX announces its temporary docs folder at INFO on every context; pipeline logs need not.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     return gx
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -190,6 +191,35 @@ def extract(
             o.evidence[:90],
         )
     Console().print(table)
+
+
+@app.command(name="eval")
+def evaluate(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="Folder with articles/NNN.json and gold/NNN.json.", file_okay=False),
+    ],
+    ids: Annotated[str | None, typer.Option(help="Only these ids, comma-separated.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss.")] = False,
+    as_json: Annotated[
+        Path | None, typer.Option("--json", help="Also write scores as JSON here.")
+    ] = None,
+) -> None:
+    """Score the extractors against gold facts: precision, recall and F1 per metric."""
+    from extractors.evaluate import format_table, load_cases, score
+
+    try:
+        cases = load_cases(folder, ids.split(",") if ids else None)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    scores = score(cases)
+    typer.echo(format_table(scores))
+    if verbose:
+        keys = ("metric", "value", "country", "entity", "org", "action", "period", "evidence")
+        for case_id, kind, rec in scores.misses:
+            typer.echo(f"{kind} {case_id} " + json.dumps({k: rec.get(k) for k in keys})[:400])
+    if as_json is not None:
+        as_json.write_text(json.dumps(scores.as_dict(), indent=2), encoding="utf-8")
 
 
 @app.command()
@@ -385,6 +415,9 @@ def demo(
 
 def main() -> None:
     """Console-script entry point."""
+    # Prefect's local server reports usage to its makers by default; an ETL box
+    # often has no route out, which shows as an error in every run's log.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     app()
 
 
