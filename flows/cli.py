@@ -324,44 +324,42 @@ def status(
     ] = StatusFormat.table,
     limit: Annotated[int, typer.Option(help="How many past runs to show.")] = 10,
 ) -> None:
-    """Show the last runs and the final state of every URL they saw."""
-    with _store() as store:
+    """Show the last runs per source and the final state of every URL they saw."""
+    from schemas.archive import Archive
+
+    settings = _settings()
+    states = ("new", "unchanged", "skipped", "failed")
+    with _store(settings) as store:
         runs = [r for r in store.runs(limit) if r["flow"] == "ingest"]
-        latest: dict[str, Any] = (
-            store.fetch_states(runs[0]["id"])
-            if runs
-            else {"discovered": 0, "states": {}, "reasons": {}}
-        )
         if fmt == StatusFormat.json:
-            latest["states"] = {
-                s: latest["states"].get(s, 0) for s in ("new", "unchanged", "skipped", "failed")
-            }
+            latest: dict[str, Any] = (
+                store.fetch_states(runs[0]["id"]) if runs else {"discovered": 0, "reasons": {}}
+            )
+            counts = latest.get("states", {})
+            latest["states"] = {s: counts.get(s, 0) for s in states}
             typer.echo(json.dumps(latest, indent=2))
             return
         from rich.console import Console
         from rich.table import Table
 
         table = Table(
-            "started",
-            "status",
-            "discovered",
-            "new",
-            "unchanged",
-            "skipped",
-            "failed",
-            "observations",
+            "started", "run", "source", "discovered", *states, "reasons", "listings failed"
         )
         for r in runs:
-            s = store.fetch_states(r["id"])
-            summ = r.get("summary") or {}
-            table.add_row(
-                str(r["started_at"])[:19],
-                r["status"],
-                str(s["discovered"]),
-                *(str(s["states"].get(k, 0)) for k in ("new", "unchanged", "skipped", "failed")),
-                str(summ.get("observations", "")),
-            )
-        Console().print(table)
+            for source, c in sorted(store.fetch_states_by_source(r["id"]).items()):
+                table.add_row(
+                    str(r["started_at"])[:19],
+                    r["status"],
+                    source,
+                    str(c["discovered"]),
+                    *(str(c["states"].get(k, 0)) for k in states),
+                    ", ".join(f"{k}={v}" for k, v in sorted(c["reasons"].items())),
+                    f"{c['listings_failed']}/{c['listings']}",
+                )
+        console = Console()
+        console.print(table)
+        size = Archive(settings.archive_path).size_bytes() if settings.archive_path.exists() else 0
+        console.print(f"raw archive: {settings.archive_path} ({size / 1e6:,.1f} MB)")
 
 
 @app.command()

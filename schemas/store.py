@@ -470,25 +470,50 @@ class Store:
             return [dict(r._mapping) for r in rows]
 
     def fetch_states(self, run_id: str) -> dict[str, Any]:
-        """Counts of final states and skip/failure reasons for one run."""
-        with self.engine.begin() as conn:
-            rows = conn.execute(
-                sa.select(FETCH_LOG.c.state, FETCH_LOG.c.reason, sa.func.count())
-                .where(FETCH_LOG.c.run_id == run_id)
-                .where(FETCH_LOG.c.kind == "page")
-                .group_by(FETCH_LOG.c.state, FETCH_LOG.c.reason)
-            ).all()
+        """Counts of final states and skip/failure reasons of one run's article URLs."""
         states: Counter[str] = Counter()
         reasons: Counter[str] = Counter()
-        for state, reason, n in rows:
-            states[state] += n
-            if reason:
-                reasons[reason] += n
+        for counts in self.fetch_states_by_source(run_id).values():
+            states.update(counts["states"])
+            reasons.update(counts["reasons"])
         return {
             "discovered": sum(states.values()),
             "states": dict(states),
             "reasons": dict(reasons),
         }
+
+    def fetch_states_by_source(self, run_id: str) -> dict[str, dict[str, Any]]:
+        """``fetch_states`` per source, plus how many listings each fetched and failed."""
+        log = FETCH_LOG.c
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(log.source, log.kind, log.state, log.reason, sa.func.count())
+                .where(log.run_id == run_id)
+                .group_by(log.source, log.kind, log.state, log.reason)
+            ).all()
+        out: dict[str, dict[str, Any]] = {}
+        for source, kind, state, reason, n in rows:
+            entry = out.setdefault(
+                source or "",
+                {
+                    "discovered": 0,
+                    "states": Counter(),
+                    "reasons": Counter(),
+                    "listings": 0,
+                    "listings_failed": 0,
+                },
+            )
+            if kind != "page":
+                entry["listings"] += n
+                entry["listings_failed"] += n if state == FetchState.FAILED else 0
+                continue
+            entry["discovered"] += n
+            entry["states"][state] += n
+            if reason:
+                entry["reasons"][reason] += n
+        for entry in out.values():
+            entry["states"], entry["reasons"] = dict(entry["states"]), dict(entry["reasons"])
+        return out
 
     def table_counts(self) -> dict[str, int]:
         """Row counts of every table, for summaries and tests."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -118,3 +119,35 @@ def test_faults_are_recorded_and_other_sources_go_on(tmp_path: Path) -> None:
     archive = Archive(Path("data") / "archive")
     assert len(list(archive.digests())) >= 3  # two articles and the short page
     assert archive.size_bytes() > 0
+
+
+def test_status_reports_the_latest_run_per_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    db_url = f"sqlite:///{tmp_path / 'status.db'}"
+    with SiteServer() as site:
+        site.set(
+            "/feed.xml",
+            Route(_feed(site.base_url, ["/a", "/b"]), content_type="application/rss+xml"),
+        )
+        site.set("/a", ARTICLE.format(title="Story A"))
+        site.set("/b", Route("gone", status=410))
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            f'[[source]]\nname = "s"\nkind = "rss"\nurl = "{site.url("/feed.xml")}"\n'
+        )
+        _run(sources, db_url)
+    monkeypatch.setenv("GAPTRACK_DATABASE_URL", db_url)
+    result = CliRunner().invoke(app, ["status", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "discovered": 2,
+        "states": {"new": 1, "unchanged": 0, "skipped": 0, "failed": 1},
+        "reasons": {},
+    }
+    table = CliRunner().invoke(app, ["status"], env={"COLUMNS": "160"})
+    assert table.exit_code == 0 and "raw archive" in table.output
