@@ -106,6 +106,8 @@ def parse_html(html: str, *, url: str, fallback_published: dt.date | None = None
 
     if not html.strip():
         raise ParseError("empty document")
+    if _looks_binary(html):
+        raise ParseError("binary content, not HTML")
     try:
         tree = lxml.html.document_fromstring(html)
     except (ParserError, ValueError) as exc:
@@ -117,6 +119,13 @@ def parse_html(html: str, *, url: str, fallback_published: dt.date | None = None
     if len(text) < MIN_TEXT_CHARS:
         raise NoArticle(f"no article text ({len(text)} characters)")
     return Article(url=canonical, title=title, published=published, text=text, fetched_url=url)
+
+
+def _looks_binary(text: str) -> bool:
+    """Compressed or binary bodies served as HTML decode to control and replacement characters."""
+    sample = text[:4096]
+    odd = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f"))
+    return odd > len(sample) // 20
 
 
 def parse_text(text: str, *, url: str, published: dt.date | None = None) -> Article:
