@@ -1,0 +1,250 @@
+"""``make bench``: throughput and memory of each stage, measured in one run.
+
+    python -m bench.run [--n 1000] [--large] [--skip-pg] [--report-rows 1000000]
+
+The parent process generates the pages, serves them from a real HTTP server
+on 127.0.0.1 and runs a Prefect server; every measured phase runs in its own
+child process so its CPU time and peak memory are its own:
+
+(a) floor   — main-text extraction alone (decode + parse) over the same pages;
+(b) ingest  — the ingest flow end to end from the local server into SQLite;
+(c) replay  — re-extraction from the raw archive, no network;
+(d) the same ingest and replay on PostgreSQL;
+(e) report  — over the resulting store, and over a synthetic store of
+    ``--report-rows`` observations.
+
+It prints a table and writes it to bench/results.json with ``ingest_ratio``
+((b)/(a) pages per second) and ``replay_ratio`` ((c)/(a)) at the top level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+PG_ADMIN = os.environ.get("GAPTRACK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _phase(name: str, args: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+    """Run one measured phase in a child process and return what it measured."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.phase", name, json.dumps(args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"phase {name} failed (rc={proc.returncode}):\n{proc.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def _start_prefect(home: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A Prefect server for the children, so no phase pays for an ephemeral one."""
+    port = _free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "prefect",
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-services",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    import httpx
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("the Prefect server did not start within 120 s")
+
+
+def _pg_database() -> str | None:
+    """A throw-away PostgreSQL database, or None when no server answers."""
+    import sqlalchemy as sa
+
+    from flows.settings import normalise_database_url
+
+    admin_url = normalise_database_url(PG_ADMIN)
+    name = f"gaptrack_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+    except Exception as exc:
+        print(f"PostgreSQL phases skipped: {exc}", file=sys.stderr)
+        return None
+    return sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg(url: str) -> None:
+    import sqlalchemy as sa
+
+    from flows.settings import normalise_database_url
+
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(normalise_database_url(PG_ADMIN), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def run_size(
+    n: int, work: Path, env: dict[str, str], *, pg: bool, report_rows: int
+) -> dict[str, Any]:
+    """All phases over ``n`` generated pages."""
+    from bench.pages import write_site
+    from flows.demo import serve
+
+    site_dir = work / f"site-{n}"
+    write_site(site_dir, n)
+    rows: dict[str, Any] = {}
+    rows["floor"] = _phase("floor", {"site": str(site_dir)}, env)
+    with serve(site_dir, port=0) as site:
+        sources = work / f"sources-{n}.toml"
+        sources.write_text(
+            f'[[source]]\nname = "bench"\nkind = "sitemap"\nurl = "{site.base_url}/sitemap.xml"\n'
+        )
+        stores = {"sqlite": f"sqlite:///{work / f'bench-{n}.db'}"}
+        if pg:
+            pg_url = _pg_database()
+            if pg_url:
+                stores["postgres"] = pg_url
+        try:
+            for label, url in stores.items():
+                data = work / f"data-{n}-{label}"
+                args = {"sources": str(sources), "database_url": url, "data_dir": str(data), "n": n}
+                rows[f"ingest_{label}"] = _phase("ingest", args, env)
+                rows[f"replay_{label}"] = _phase("replay", args, env)
+                rows[f"report_{label}"] = _phase("report", args, env)
+        finally:
+            if "postgres" in stores:
+                _drop_pg(stores["postgres"])
+    if report_rows:
+        url = f"sqlite:///{work / 'synthetic.db'}"
+        rows["report_synthetic_sqlite"] = _phase(
+            "synthetic_report", {"database_url": url, "rows": report_rows}, env
+        )
+    return rows
+
+
+def _table(rows: dict[str, Any]) -> str:
+    head = (
+        f"{'phase':28s} {'items':>9s} {'wall s':>8s} {'items/s':>9s} "
+        f"{'cpu ms/item':>12s} {'peak MB':>8s}"
+    )
+    lines = [head, "-" * len(head)]
+    for name, r in rows.items():
+        if not isinstance(r, dict) or "wall" not in r:
+            continue
+        items = r.get("items", 0) or 0
+        rate = items / r["wall"] if r["wall"] else 0.0
+        cpu = 1000 * r["cpu"] / items if items else 0.0
+        lines.append(
+            f"{name:28s} {items:9d} {r['wall']:8.2f} {rate:9.1f} {cpu:12.2f} {r['peak_mb']:8.0f}"
+        )
+    return "\n".join(lines)
+
+
+def _rate(r: dict[str, Any] | None) -> float:
+    if not r or not r.get("wall"):
+        return 0.0
+    return float(r.get("items", 0)) / float(r["wall"])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Generate, serve, measure, print and write bench/results.json."""
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--n", type=int, default=1000, help="pages to generate (default 1000)")
+    ap.add_argument("--large", action="store_true", help="also run 10,000 pages and compare memory")
+    ap.add_argument("--skip-pg", action="store_true", help="skip the PostgreSQL phases")
+    ap.add_argument(
+        "--report-rows", type=int, default=1_000_000, help="synthetic observations (0 skips)"
+    )
+    a = ap.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="gaptrack-bench-"))
+    prefect, api_url = _start_prefect(work / "prefect")
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": api_url,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+    try:
+        rows = run_size(a.n, work, env, pg=not a.skip_pg, report_rows=a.report_rows)
+        results: dict[str, Any] = {
+            "n": a.n,
+            "ingest_ratio": round(_rate(rows.get("ingest_sqlite")) / _rate(rows["floor"]), 3),
+            "replay_ratio": round(_rate(rows.get("replay_sqlite")) / _rate(rows["floor"]), 3),
+        }
+        if "ingest_postgres" in rows:
+            results["ingest_ratio_postgres"] = round(
+                _rate(rows["ingest_postgres"]) / _rate(rows["floor"]), 3
+            )
+            results["replay_ratio_postgres"] = round(
+                _rate(rows["replay_postgres"]) / _rate(rows["floor"]), 3
+            )
+        if a.large:
+            big = run_size(10 * a.n, work, env, pg=False, report_rows=0)
+            rows.update({f"{k}@{10 * a.n}": v for k, v in big.items()})
+            results["memory_ratio_ingest"] = round(
+                big["ingest_sqlite"]["peak_mb"] / rows["ingest_sqlite"]["peak_mb"], 3
+            )
+            results["memory_ratio_replay"] = round(
+                big["replay_sqlite"]["peak_mb"] / rows["replay_sqlite"]["peak_mb"], 3
+            )
+        results["phases"] = rows
+    finally:
+        prefect.terminate()
+        prefect.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    print(_table(rows))
+    print(json.dumps({k: v for k, v in results.items() if k != "phases"}, indent=2))
+    RESULTS.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
