@@ -1,20 +1,32 @@
 """Chip-export events: who restricts, tightens, relaxes, licenses or bans which chips
 for whom, and domestic chip launches by the restricted side.
 
-An article usually names the same policy several times ("the curbs", "the new
-rules"); mentions with the same actor, target and kind of action are merged into
-one event whose evidence is the most specific sentence (named chip models beat
-"advanced chips"; body text beats summary bullets).
+An article names the same policy several times ("the curbs", "the new rules"), and
+it also names several policies, including earlier ones it refers back to. Each
+sentence is read for *mentions* of a measure, graded by how much they say:
+
+- a stated measure has a verb that enacts it ("restricted exports", "will require
+  licences", "added 140 entities to its blacklist") or says what an already named
+  measure covers ("the curbs cover the A100");
+- a passing mention only names one ("under US export rules", "reduced export control").
+
+Mentions merge into one event when they agree on the kind of move, the actor, the
+target and the month, unless they are about different companies or different
+specific items (chip models, minerals, an entity list), or the later one announces
+something more ("also added", new chip models named with a measure verb of their
+own). The evidence is the most specific stated mention. Tables of measures ("Date |
+Who | Measure | Direction") give one event per row.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from extractors.metrics.document import Analysed, Document
-from extractors.metrics.entities import gazetteer, proper_name_at
-from extractors.metrics.periods import year_of
+from extractors.metrics.entities import find_mentions, gazetteer, proper_name_at
+from extractors.metrics.periods import find_periods, year_of
+from extractors.metrics.tables import Row
 from schemas.records import Observation
 
 _W = r"(?:[\w'’-]+\s+)"
@@ -22,13 +34,24 @@ _OBJECT = re.compile(
     r"\b(?:chips?|microchips?|semiconductors?|GPUs?|processors?|accelerators?|lithography|"
     r"chipmaking|chip-making|chipmakers?|HBM|high-bandwidth\s+memory|EUV|DUV|wafers?|"
     r"graphics\s+processing\s+units?|computing\s+power|supercomput\w+|gallium|germanium|antimony|"
-    r"AI\s+technology|artificial\s+intelligence\s+(?:chip|technology)|foundr(?:y|ies))\b",
+    r"rare\s+earths?|AI\s+technology|artificial\s+intelligence\s+(?:chip|technology)|"
+    r"foundr(?:y|ies)|model\s+weights|diffusion\s+(?:rule|framework))\b",
+    re.IGNORECASE,
+)
+#: Names of export regimes: an object in an article that is about chips.
+_REGIME = re.compile(
+    r"\b(?:export\s+(?:controls?|rules?|restrictions|curbs|regime|regulations)|entity\s+list)\b",
     re.IGNORECASE,
 )
 _MODEL = re.compile(
     r"\b(?:(?P<maker>Nvidia|NVIDIA|AMD|Intel|Huawei)(?:['’]s)?\s+)?"
     r"(?P<model>(?:[AHBL]\d{2,3}[A-Z]?|H20|GB\d{3}|B30A|MI\d{3}[A-Z]?|RTX\s?\d{4}D?|"
     r"Ascend\s?\d{3}[A-Z]?|Kirin\s?\d{4}[A-Z]?|Gaudi\s?\d|Blackwell|Hopper))\b"
+)
+_MATERIAL = re.compile(
+    r"\b(?:gallium|germanium|antimony|graphite|rare\s+earths?|superhard\s+materials|"
+    r"high-bandwidth\s+memory|HBM)\b",
+    re.IGNORECASE,
 )
 _GENERIC_ITEM = re.compile(
     r"\b(?:(?:advanced|high-end|cutting-edge|top-end|leading-edge|state-of-the-art|AI|"
@@ -38,14 +61,15 @@ _GENERIC_ITEM = re.compile(
     r"(?:equipment|tools|machines|machinery)|"
     r"chips?|semiconductors?|GPUs?|processors?|accelerators?|"
     r"lithography\s+(?:machines|tools|equipment|systems)|chip\s+technology|AI\s+technology|"
-    r"high-bandwidth\s+memory|HBM|EUV|DUV|gallium|germanium|antimony|"
-    r"graphics\s+processing\s+units)\b",
+    r"high-bandwidth\s+memory|HBM|EUV|DUV|gallium|germanium|antimony|rare\s+earths?|"
+    r"graphics\s+processing\s+units|computing\s+power|model\s+weights)\b",
     re.IGNORECASE,
 )
 
 _LICENSE = re.compile(
-    rf"\b(?:grant(?:ed|s|ing)?\s+{_W}{{0,3}}licen[cs]es?|licen[cs]es?\s+(?:were|was|have\s+been|has\s+been)\s+"
-    rf"(?:granted|approved|issued)|issu(?:ed|es|ing)\s+{_W}{{0,2}}licen[cs]es?|"
+    rf"\b(?:grant(?:ed|s|ing)?\s+{_W}{{0,3}}licen[cs]es?|licen[cs]es?\s+(?:were|was|have\s+been|has\s+been|"
+    rf"would\s+be|will\s+be|are\s+being|to\s+be)\s+(?:granted|approved|issued)|"
+    rf"licen[cs]es?\s+(?:granted|approved|issued)|issu(?:ed|es|ing)\s+{_W}{{0,2}}licen[cs]es?|"
     rf"approv(?:ed|es|al|ing)\s+{_W}{{0,4}}(?:exports?|sales?|shipments?|licen[cs]es?)|"
     rf"cleared\s+{_W}{{0,3}}(?:exports?|sales?|shipments?)|"
     rf"(?:allow|permit)(?:ed|s|ting|ing)?\s+{_W}{{0,3}}to\s+(?:sell|export|ship|resume)|"
@@ -55,46 +79,138 @@ _LICENSE = re.compile(
     re.IGNORECASE,
 )
 _RELAX = re.compile(
-    rf"\b(?:relax(?:ed|es|ing)?|eas(?:e|ed|es|ing)\s+{_W}{{0,3}}(?:restrictions|curbs|controls|rules|ban)|"
-    rf"lift(?:ed|s|ing)?\s+{_W}{{0,3}}(?:ban|restrictions|curbs|controls)|roll(?:ed|s|ing)?\s+back|"
-    rf"rescind(?:ed|s|ing)?|revers(?:e|ed|es|ing)\s+{_W}{{0,3}}(?:ban|restrictions|curbs|rules)|"
-    rf"scrap(?:ped|s|ping)?\s+{_W}{{0,3}}(?:rules?|restrictions|curbs))",
+    rf"\b(?:relax(?:ed|es|ing)?|eas(?:e|ed|es|ing)\s+{_W}{{0,3}}(?:restrictions|curbs|controls|rules|"
+    rf"ban|measures|requirements?|limits)|lift(?:ed|s|ing)?\s+{_W}{{0,3}}(?:ban|restrictions|curbs|"
+    rf"controls|requirements?|limits|rules?)|"
+    rf"roll(?:ed|s|ing)?\s+back|rescind(?:ed|s|ing)?|revers(?:e|ed|es|ing)\s+{_W}{{0,3}}"
+    rf"(?:ban|restrictions|curbs|rules)|scrap(?:ped|s|ping)?\s+{_W}{{0,3}}(?:rules?|restrictions|"
+    rf"curbs|framework)|suspen(?:d|ded|ds|ding|sion\s+of)\s+(?:for\s+{_W}{{1,2}})?{_W}{{0,4}}"
+    rf"(?:ban|controls|restrictions|curbs|rules|measures)|(?:to|toward|into)\s+(?:a\s+)?"
+    rf"case-by-case)",
     re.IGNORECASE,
 )
 _TIGHTEN = re.compile(
     rf"\b(?:tighten(?:ed|s|ing)?|further\s+(?:restrict\w*|curb\w*|limit\w*)|"
     rf"expand(?:ed|s|ing)?\s+{_W}{{0,3}}(?:restrictions|curbs|controls|ban|rules)|"
     rf"broaden(?:ed|s|ing)?\s+{_W}{{0,3}}(?:restrictions|curbs|controls)|"
+    rf"extend(?:ed|s|ing)?\s+(?:the\s+|its\s+|those\s+)?(?:restrictions|curbs|controls|ban|rules)|"
     rf"clos(?:e|ed|es|ing)\s+{_W}{{0,2}}loopholes?)",
     re.IGNORECASE,
 )
 _BAN = re.compile(
-    r"\b(?:ban(?:s|ned|ning)?|prohibit(?:ed|s|ing|ion)?|barred|bars|embargo\w*|blacklist\w*|outlaw\w*)\b",
+    r"\b(?:ban(?:s|ned|ning)?|prohibit(?:ed|s|ing|ion)?|barred|bars|embargo\w*|blacklist\w*|"
+    r"outlaw\w*|no\s+longer\s+(?:approve|allow|permit|license|licence)|not\s+permitted)\b",
     re.IGNORECASE,
 )
 _RESTRICT = re.compile(
     rf"\b(?:restrict\w*|export\s+controls?|controls?\s+on\s+{_W}{{0,3}}exports?|curbs?|curbed|curbing|"
     rf"limits?\s+on|limit(?:ed|s|ing)?\s+{_W}{{0,3}}(?:exports?|sales|access|shipments)|"
-    rf"cap(?:s|ped|ping)?\s+(?:the\s+)?(?:number|amount|volume|quantity)|"
-    rf"block(?:s|ed|ing)?\s+{_W}{{0,3}}(?:exports?|sales|access|shipments)|block\s+on|"
+    rf"cap(?:s|ped|ping)?\s+(?:the\s+)?(?:number|amount|volume|quantity|computing|exports?|imports?)|"
+    rf"caps\s+on|block(?:s|ed|ing)?\s+{_W}{{0,3}}(?:exports?|sales|access|shipments)|block\s+on|"
     rf"cut(?:s|ting)?\s+off|crack(?:ed|s|ing)?\s+down|clamp(?:ed|s|ing)?\s+down|hobbl\w+|"
-    rf"chok(?:e|ed|ing)\w*|Entity\s+List|licen[cs]e\s+requirements?|"
-    rf"(?:requir|need)\w*\s+{_W}{{0,3}}licen[cs]es?|sanction\w*|deny\w*\s+access|denied\s+access|"
-    rf"revok\w+|withdr[ae]w\w*\s+{_W}{{0,2}}licen[cs]es?|discourag\w+|"
-    rf"(?:told|ordered|urged|instructed)\s+{_W}{{1,4}}(?:to\s+)?(?:stop|halt|avoid|suspend|cancel))",
+    rf"chok(?:e|ed|ing)\w*|Entity\s+List|licen[cs]e\s+requirements?|apply\s+for\s+licen[cs]es|"
+    rf"(?:requir|need)\w*\s+{_W}{{0,3}}(?:licen[cs]es?|permits?)|sanction\w*|deny\w*\s+access|"
+    rf"denied\s+access|prevent(?:s|ed|ing)?\s+{_W}{{0,4}}from|"
+    rf"presumption\s+of\s+denial|export\s+rules|revok\w+|withdr[ae]w\w*\s+{_W}{{0,2}}licen[cs]es?|"
+    rf"(?:issu|publish|unveil|introduc|impos|adopt|finaliz)\w*\s+{_W}{{0,4}}(?:rules?|regulations?|"
+    rf"framework|guidance|package\s+of\s+export\s+controls)|"
+    rf"discourag\w+|(?:told|ordered|urged|instructed)\s+{_W}{{1,4}}(?:to\s+)?(?:stop|halt|avoid|"
+    rf"suspend|cancel)|add(?:ed|s|ing)?\s+{_W}{{1,12}}to\s+(?:its|the|a)\s+{_W}{{0,2}}"
+    rf"(?:list|blacklist))",
     re.IGNORECASE,
 )
+#: A verb that enacts a measure, as opposed to a noun that names one.
+_ENACTS = re.compile(
+    rf"\b(?:restricted|restricting|restricts|restrict|tighten\w*|banned|bans|banning|barred|bars|"
+    rf"prohibit(?:ed|s|ing)?|curbed|curbing|blocked|blocking|relax\w*|lift(?:ed|s|ing)|eased|easing|"
+    rf"rescind\w*|scrap\w*|suspend\w*|revok\w+|granted|granting|grants|approved|cleared|"
+    rf"permitted|allowed|resum\w+|(?:requir|need)\w*\s+{_W}{{0,3}}licen[cs]es?|apply\s+for\s+"
+    rf"licen[cs]es|(?:impos|publish|issu|unveil|introduc|announc|adopt|finaliz|roll(?:ed)?\s+out|"
+    rf"enact|add|expand|extend)\w*\s+{_W}{{0,6}}(?:rules?|controls?|restrictions|curbs|ban|"
+    rf"regulations?|framework|guidance|limits|licen[cs]es?|requirements?|package|list|blacklist)|"
+    rf"add(?:ed|s|ing)?\s+{_W}{{1,12}}to\s+(?:its|the|a)\s+|cap(?:s|ped|ping)?\b|"
+    rf"limit(?:ed|ing)?\s+(?!on\b)|block(?:ed|ing)?\s+(?!on\b)|maintain\w*\s+(?:a\s+)?block|moved\s+{_W}{{0,8}}"
+    rf"to\s+case-by-case|no\s+longer\s+(?:approve|allow|permit)|not\s+permitted|"
+    rf"(?:told|instructed|informed|ordered)\s+{_W}{{1,6}}(?:that|to)\b|"
+    rf"(?:rules?|controls?|restrictions|curbs|ban|requirements?|regulations?)\s+{_W}{{0,2}}"
+    rf"(?:imposed|introduced|issued|announced|published|adopted|unveiled|enacted|placed)\b|"
+    rf"issu\w+\s+{_W}{{0,4}}(?:rule|guidance))\b",
+    re.IGNORECASE,
+)
+# "the curbs cover the A100", "the new rules also covered its MI308": a named measure
+# said to apply to something, as specific as a measure verb.
+_COVERS = re.compile(
+    r"\b(?:the|these|those|such|its|their)\s+(?:\w+\s+){0,2}?(?:ban|restrictions|rules?|curbs|"
+    r"controls|measures|requirements?|regulations|licen[cs]e\s+requirements?)\s+(?:\w+\s+){0,3}?"
+    r"(?:cover\w*|affect\w*|appl\w+\s+to|includ\w*|hit\w*|target\w*|extend\w*)\b",
+    re.IGNORECASE,
+)
+# "received similar instructions", "agreed to the same terms": the move just described,
+# for another company.
+_SAME_AS_BEFORE = re.compile(
+    r"\b(?:the\s+same|similar)\s+(?:terms|instructions|orders|rules|restrictions|requirements?|"
+    r"treatment|conditions|arrangement|notice|notices|letters?)\b",
+    re.IGNORECASE,
+)
+# "had required licences since August last year": a measure older than the news.
+_EARLIER = re.compile(r"\bhad\s+(?:been\s+)?(?:\w+ed|imposed|put|set)\b", re.IGNORECASE)
+_ADDITIONAL = re.compile(r"\b(?:also|additionally|separately|in\s+addition)\b", re.IGNORECASE)
 _LAUNCH = re.compile(
     r"\b(?:launch(?:ed|es|ing)?|unveil(?:ed|s|ing)?|develop(?:ed|s)?|releas(?:ed|es)|"
     r"roll(?:ed|s)?\s+out|introduc(?:ed|es)|debut(?:ed|s)?|start(?:ed|s)?\s+(?:mass\s+)?production|"
-    r"beg(?:an|ins|un)\s+(?:mass\s+)?(?:production|producing|shipping|shipments)|mass[\s-]produc\w+|"
-    r"built|designed|rolled\s+out|began\s+selling|started\s+shipping|showcased)\b",
+    r"beg(?:an|ins|un)\s+(?:mass\s+)?(?:production|producing|shipping|shipments|selling)|"
+    r"mass[\s-]produc\w+|built|designed|rolled\s+out|started\s+shipping|showcased)\b",
     re.IGNORECASE,
 )
-# "may" only in lower case: "In May, the US banned ..." is a date, not a maybe.
-_HYPOTHETICAL = re.compile(
-    r"\b(?:may|(?i:could|might|would\s+consider|considering|mulls?|mulling|weighs?|weighing|"
-    r"threaten\w*|urged\s+(?:the\s+)?(?:US|U\.S\.|Washington)\s+to|called\s+for|proposed|if))\b"
+# "a processor made by China's SMIC": the chip itself, made at home.
+_MADE_BY = re.compile(
+    r"\b(?:chips?|processors?|semiconductors?|GPUs?|accelerators?),?\s+(?:\w+\s+){0,2}?"
+    r"(?:made|manufactured|produced|designed|built|developed|fabricated)\s+by\s+",
+    re.IGNORECASE,
+)
+# Modality that makes a move a possibility rather than a fact: a modal right before
+# the trigger ("may tighten"), or a verb of deliberation shortly before it.
+_MODAL_BEFORE = re.compile(
+    r"\b(?:may|might|could|would|should|can)\s+(?!have\b)(?:not\s+)?(?:\w+\s+)?$"
+)
+_REPORTED = re.compile(
+    r"\b(?:said|says|announced|confirmed|told|informed|notified|assured|stated|disclosed)\b"
+    r"[^.;]{0,70}\b(?:would|will)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_DELIBERATION = re.compile(
+    r"\b(?:consider\w*|weigh\w*|mull\w*|threaten\w*|propos\w+|call(?:ed|s|ing)?\s+for|urg\w+|"
+    r"if|plans?\s+to|seek\w*\s+to|wants?\s+to|pushing\s+for|lobb\w+|expect\w*|likely\s+to|"
+    r"poised\s+to|set\s+to|prepar\w+\s+to|fears?|risk\s+of|ahead\s+of|press\w*|pressur\w+|"
+    r"push\w*|asked|asking|aim\w*\s+to)\b",
+    re.IGNORECASE,
+)
+# "designed to comply with US export rules": the rules as a constraint, not a move.
+_COMPLIANCE = re.compile(
+    r"\b(?:compl(?:y|ies|ied|iant|iance)\s+with|within\s+(?:the\s+)?(?:limits\s+of\s+)?|under|"
+    r"meet\w*|around|circumvent\w*|evad\w+|skirt\w*|despite)\s+(?:the\s+|its\s+)?(?:[\w.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "China's foreign ministry called the rules an abuse": a reaction, not a measure.
+_CRITICISM = re.compile(
+    r"\b(?:call(?:ed|s|ing)|criticis\w+|criticiz\w+|condemn\w*|denounc\w+|slam\w*|decr(?:y|ied|ies)|"
+    r"protest\w*|complain\w*|accus\w+|blam\w+|lambast\w*)\b[^.;]*$",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(
+    r"\b(?:without|no|free\s+of|exempt\s+from|despite|not|never)\s+(?:\w+\s+)?$|n['’]t\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_CONDITIONAL = re.compile(r"\b(?:if|unless|whether)\b[^,;:]*$", re.IGNORECASE)
+# "tightened and loosened its controls several times": a summary, not a measure.
+_HABITUAL = re.compile(
+    r"\b(?:several|many|multiple|numerous)\s+times\b|\brepeatedly\b|\btime\s+and\s+again\b|"
+    r"\bover\s+the\s+years\b|\btightened\s+and\s+loosened\b",
+    re.IGNORECASE,
+)
+# Restrictions on investment are not export controls.
+_INVESTMENT_OBJECT = re.compile(
+    r"^\s*(?:\w+\s+){0,3}?(?:investments?|capital|funding|financing|investors?)\b", re.IGNORECASE
 )
 _MANY_COUNTRIES = re.compile(
     r"\b(?:to|for|on)\s+((?:most|many|dozens\s+of|scores\s+of|(?:over|more\s+than|some|about)\s+\d+|\d+)\s+"
@@ -102,7 +218,8 @@ _MANY_COUNTRIES = re.compile(
     re.IGNORECASE,
 )
 _MODIFIES_MOVE = re.compile(
-    r"\s+(?:[\w-]+\s+){0,2}?(?:export|restrict|curb|ban|control|rule|limit|sanction|licen)",
+    r"\s+(?:[\w-]+\s+){0,2}?(?:export|restrict|curb|ban|control|rule|limit|sanction|licen|customs|"
+    r"officials|authorities|regulators?|ministry)",
     re.IGNORECASE,
 )
 _LISTING = re.compile(
@@ -110,10 +227,40 @@ _LISTING = re.compile(
     re.IGNORECASE,
 )
 _TARGET_PREP = re.compile(
-    r"\b(?:to|on|against|into|from|for|of|over|with|at)\s+(?:the\s+)?$", re.IGNORECASE
+    r"\b(?:to|on|against|into|from|for|of|over|with|at|including|and)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_OWNS_MOVE = re.compile(
+    r"(?:['’]s)?\s+(?:(?:new|latest|sweeping|tighter|stricter|chip|trade|export|semiconductor)\s+){0,2}",
+    re.IGNORECASE,
+)
+_OWNS_LIST = re.compile(
+    r"(?:['’]s)?\s+(?:trade\s+|export\s+)?(?:entity\s+list|blacklist|export\s+control\s+list)",
+    re.IGNORECASE,
 )
 _PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "Its trade ministry said ...": the government of the country just named.
+_UNNAMED_GOVERNMENT = re.compile(
+    r"\b(?:its|the)\s+(?:[\w-]+\s+)?(?:ministry|department|government|regulators?|authorities|"
+    r"officials|cabinet)\b",
+    re.IGNORECASE,
+)
+# A second actor's move in the same sentence: "Beijing imposed the ban in December, a day
+# after Washington added HBM to its controls."
+_SECOND_MOVE = re.compile(
+    r",?\s+(?:(?:a|one|two|three|several)\s+(?:days?|weeks?|months?)\s+|days\s+|weeks\s+|"
+    r"shortly\s+|just\s+|soon\s+)?(?:after|before|while|whereas)\s+(?=[A-Z])|"
+    r",\s+and\s+(?=(?:(?:in|by|from)\s+(?:19|20)\d\d\s+|later\s+|then\s+)?[A-Z])"
+)
+# "the controls on rare earths it announced on October 9": an earlier measure referred to.
+_EARLIER_MEASURE = re.compile(
+    r"\b(?:controls|restrictions|curbs|ban|rules|measures)\b[^,;]{0,60}?\b(?:it|they|that|which|"
+    r"Beijing|Washington)\s+(?:had\s+)?(?:announced|imposed|introduced|issued|adopted|unveiled|"
+    r"published)\s+(?P<when>(?:on|in|last)\s+[^,;.]{3,20})",
+    re.IGNORECASE,
+)
+_STARTED_NOW = re.compile(r"\b(?:has|have)\s+(?:now\s+)?(?:begun|started)\b", re.IGNORECASE)
 _CN_TARGETS = frozenset({"CN", "HK"})
+_CHIP_FIRMS = frozenset({"chip_maker", "equipment_maker"})
 
 _ACTIONS = (
     ("license", _LICENSE),
@@ -133,7 +280,7 @@ _GROUP = {
 
 @dataclass(slots=True)
 class Event:
-    """One chip-export event with every sentence that mentioned it."""
+    """One chip-export event with what its mentions said about it."""
 
     action: str
     actor: str | None
@@ -143,7 +290,18 @@ class Event:
     period: str | None
     sentence: Analysed
     models: int = 0
-    mentions: list[int] = field(default_factory=list)
+    #: 2 for a stated measure, 1 for a passing mention.
+    strength: int = 1
+    #: Chipmakers the move is about, and specific items (models, minerals, listings).
+    firms: frozenset[str] = frozenset()
+    specific: frozenset[str] = frozenset()
+    model_names: frozenset[str] = frozenset()
+    #: A verb enacts the measure (not only "the curbs cover ...").
+    enacting: bool = False
+    anaphoric: bool = False
+    additional: bool = False
+    #: For a table row: the row as evidence, with its offsets.
+    evidence: tuple[str, int, int] | None = None
 
     @property
     def group(self) -> str:
@@ -151,11 +309,13 @@ class Event:
         return "domestic" if self.action == "domestic_chip_launch" else _GROUP[self.action]
 
 
-def _action(text: str) -> tuple[str, int] | None:
-    """The strongest action word in the sentence and where it is."""
+def _action(text: str, start: int = 0, end: int | None = None) -> tuple[str, int] | None:
+    """The strongest action word in ``text[start:end]`` that is not negated."""
+    stop = len(text) if end is None else end
     for name, pattern in _ACTIONS:
-        m = pattern.search(text)
-        if m:
+        for m in pattern.finditer(text, start, stop):
+            if _NEGATED.search(text, max(0, m.start() - 20), m.start()):
+                continue
             return name, m.start()
     return None
 
@@ -198,25 +358,71 @@ def _maker_name(raw: str | None) -> str:
     return ent.name if ent else (raw or "")
 
 
-def _actor(a: Analysed, trigger: int) -> tuple[str | None, str | None]:
-    """The country that acts, from an agency, a subject before the trigger or a passive "by"."""
+def _model_names(text: str) -> frozenset[str]:
+    return frozenset(" ".join(m.group("model").split()) for m in _MODEL.finditer(text))
+
+
+def _specific(text: str) -> frozenset[str]:
+    """Specific things a move is about: chip models, minerals and memory, listings."""
+    found = {" ".join(m.group("model").split()).lower() for m in _MODEL.finditer(text)}
+    found |= {
+        m.group(0).lower().replace("high-bandwidth memory", "hbm") for m in _MATERIAL.finditer(text)
+    }
+    found = {"rare earth" if f.startswith("rare earth") else f for f in found}
+    if _LISTING.search(text):
+        found.add("entity list")
+    return frozenset(found)
+
+
+def _firms(
+    a: Analysed, actor: str | None, start: int = 0, end: int | None = None
+) -> frozenset[str]:
+    """Chipmakers of the acting country the move is about (its exporters: "AMD said it
+    had received similar instructions"), and the makers of chip models it names."""
+    stop = len(a.text) if end is None else end
+    names = {
+        m.entity.name
+        for m in a.mentions
+        if m.entity.kind in _CHIP_FIRMS
+        and start <= m.start < stop
+        and (actor is None or m.entity.country == actor)
+    }
+    for m in _MODEL.finditer(a.text, start, stop):
+        if m.group("maker"):
+            names.add(_maker_name(m.group("maker")))
+    return frozenset(names)
+
+
+def _actor(a: Analysed, trigger: int, start: int = 0) -> tuple[str | None, str | None]:
+    """The country that acts: an agency, a country that is the subject of the move, or
+    one after a passive "by"."""
     text = a.text
-    govs = [m for m in a.mentions if m.entity.kind == "government"]
+    govs = [m for m in a.mentions if m.entity.kind == "government" and m.start >= start]
     if govs:
         before = [m for m in govs if m.start < trigger] or govs
         pick = before[-1] if before[-1].start < trigger else before[0]
         return pick.entity.country, pick.entity.name
-    for m in a.countries():
+    countries = [m for m in a.countries() if m.start >= start]
+    # "U.S. restrictions", "China's export controls", "the US entity list": the country
+    # owns the measure.
+    for m in countries:
+        if m.end <= trigger and _OWNS_MOVE.fullmatch(text, m.end, trigger):
+            return m.entity.name, None
+        if _OWNS_LIST.match(text, m.end):
+            return m.entity.name, None
+    for m in countries:
         if m.start > trigger and _PASSIVE_BY.search(text, max(0, m.start - 8), m.start):
             return m.entity.name, None
-    # The subject: the last country before the move that is not its object ("to China").
+    # The subject: the last country before the move that is not its object ("to China")
+    # nor one of a list ("allies including Japan and the Netherlands").
     firms = {m.start for m in a.mentions if m.entity.kind != "country"}
     subjects = [
         m
-        for m in a.countries()
+        for m in countries
         if m.start < trigger
         and not _TARGET_PREP.search(text, max(0, m.start - 12), m.start)
         and not _PASSIVE_BY.search(text, max(0, m.start - 8), m.start)
+        and not re.match(r"\s*(?:,|and\b)", text[m.end :])
         # "added China's Huawei": a possessive before a company names the object's home.
         and not (text[m.end : m.end + 2] in ("'s", "’s") and m.end + 3 in firms)
         # A demonym acts only on the move itself ("Chinese export curbs"), not as in
@@ -228,13 +434,14 @@ def _actor(a: Analysed, trigger: int) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _target(a: Analysed, actor: str | None) -> str | None:
+def _target(a: Analysed, actor: str | None, start: int = 0, end: int | None = None) -> str | None:
     """Whom the move is aimed at: a named group of countries, else a country or company."""
-    many = _MANY_COUNTRIES.search(a.text)
+    stop = len(a.text) if end is None else end
+    many = _MANY_COUNTRIES.search(a.text, start, stop)
     if many:
         return " ".join(many.group(1).split())
     text = a.text
-    countries = [m for m in a.countries() if m.entity.name != actor]
+    countries = [m for m in a.countries() if m.entity.name != actor and start <= m.start < stop]
     if any(m.entity.name in _CN_TARGETS for m in countries):
         return "CN"
     # Other countries only when the sentence aims at them ("exports to Russia"), not
@@ -255,6 +462,7 @@ def _target(a: Analysed, actor: str | None) -> str | None:
         for m in a.mentions
         if m.entity.kind in ("chip_maker", "tech_company", "ai_company", "equipment_maker")
         and m.entity.country != actor
+        and start <= m.start < stop
     ]
     return companies[0].entity.name if companies else None
 
@@ -267,27 +475,81 @@ def _licensee(a: Analysed, actor: str | None) -> str | None:
     return None
 
 
-def _period(a: Analysed) -> str | None:
-    dated = [p for p in a.periods if p.period and not p.comparison]
-    return dated[0].period if dated else None
+def _period(a: Analysed, doc: Document, start: int = 0, end: int | None = None) -> str | None:
+    stop = len(a.text) if end is None else end
+    dated = [p for p in a.periods if p.period and not p.comparison and start <= p.start < stop]
+    if dated:
+        return dated[0].period
+    if doc.published and _STARTED_NOW.search(a.text):
+        return doc.published.strftime("%Y-%m")
+    return None
 
 
 def _domestic_launch(a: Analysed) -> Event | None:
     """A Chinese company bringing out its own chips ("Huawei unveiled the Ascend 910C")."""
     text = a.text
+    made = _MADE_BY.search(text)
     verb = _LAUNCH.search(text)
-    if not verb or not (_OBJECT.search(text, verb.start()) or _MODEL.search(text, verb.start())):
+    if made is not None:
+        maker = _launcher(a, len(text)) or _made_by(a, made.end())
+        at = made.start()
+    elif verb is not None and (
+        _OBJECT.search(text, verb.start()) or _MODEL.search(text, verb.start())
+    ):
+        maker = _launcher(a, verb.start())
+        at = verb.start()
+    else:
         return None
-    maker = _launcher(a, verb.start())
     if maker is None:
         return None
     name, country = maker
-    items, models = _items(text[verb.start() :], name)
+    items, models = _items(text[at:], name)
     if not items:
         return None
     if models == 0:
         items = [f"{name} {items[0]}", *items[1:]]
-    return Event("domestic_chip_launch", country, name, None, items, _period(a), a, models)
+    # The chip as the thing launched ("unveiled the Ascend 910C") says more than a
+    # chip mentioned after a launch of something else ("began selling the phone").
+    direct = made is not None or bool(
+        verb is not None
+        and re.match(
+            rf"\s+{_W}{{0,4}}?(?:{_OBJECT.pattern}|{_MODEL.pattern})",
+            text[verb.end() :],
+            re.IGNORECASE,
+        )
+    )
+    return Event(
+        "domestic_chip_launch",
+        country,
+        name,
+        None,
+        items,
+        _first_period(a),
+        a,
+        models,
+        strength=2 if direct else 1,
+        model_names=_model_names(text),
+        anaphoric=bool(_SAME_CHIP.match(text)),
+    )
+
+
+# "The chip, made by SMIC, ...": the chip a launch was just reported for.
+_SAME_CHIP = re.compile(
+    r"(?:The|This|That|Its|The\s+new)\s+(?:chip|processor|accelerator|GPU)\b|It\b"
+)
+
+
+def _first_period(a: Analysed) -> str | None:
+    dated = [p for p in a.periods if p.period and not p.comparison]
+    return dated[0].period if dated else None
+
+
+def _made_by(a: Analysed, pos: int) -> tuple[str, str] | None:
+    """The Chinese company named after "made by"."""
+    for m in a.mentions:
+        if m.start >= pos and m.entity.country in _CN_TARGETS and m.entity.kind in _CHIP_FIRMS:
+            return m.entity.name, m.entity.country or "CN"
+    return None
 
 
 def _launcher(a: Analysed, verb: int) -> tuple[str, str] | None:
@@ -300,7 +562,7 @@ def _launcher(a: Analysed, verb: int) -> tuple[str, str] | None:
         and m.entity.kind in ("chip_maker", "tech_company", "ai_company", "equipment_maker")
     ]
     if companies:
-        m = companies[-1]
+        m = companies[0] if verb == len(a.text) else companies[-1]
         return m.entity.name, m.entity.country or "CN"
     # An unknown "Chinese chipmaker Acme" or "China's Acme".
     found = re.search(
@@ -315,51 +577,232 @@ def _launcher(a: Analysed, verb: int) -> tuple[str, str] | None:
     return None
 
 
-def _export_event(a: Analysed, last_actor: str | None) -> Event | None:
+def _hypothetical(text: str, at: int) -> bool:
+    """Whether the move at ``at`` is only a possibility ("may tighten", "is weighing
+    curbs"); reported plans ("said it would require") and counterfactual descriptions
+    of real rules ("would have capped") are moves."""
+    if _MODAL_BEFORE.search(text, max(0, at - 30), at) and not _REPORTED.search(
+        text, max(0, at - 80), at
+    ):
+        return True
+    return bool(
+        _DELIBERATION.search(text, max(0, at - 40), at)
+        or _CONDITIONAL.search(text, max(0, at - 100), at)
+    )
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the sentences so far said: the last acting country and the last event."""
+
+    doc: Document
+    chip_article: bool
+    last_actor: str | None = None
+    last_country: str | None = None
+    last_event: Event | None = None
+
+
+def _export_events(a: Analysed, ctx: _Context) -> list[Event]:
+    """The export-control moves one sentence states or mentions."""
     text = a.text
-    found = _action(text)
+    if text[:1] in "\"“‘'" or _HABITUAL.search(text):
+        return []
+    if not (_OBJECT.search(text) or _MODEL.search(text)):
+        regime = ctx.chip_article and _REGIME.search(text)
+        chip_firm = any(m.entity.kind in _CHIP_FIRMS for m in a.mentions)
+        # In a story about chips, a move on a chipmaker ("licences would be granted to
+        # Nvidia") is about its chips.
+        if not (regime or (chip_firm and (ctx.chip_article or _LISTING.search(text)))):
+            return []
+    parts = [(0, len(text))]
+    second = _SECOND_MOVE.search(text)
+    if second is not None:
+        parts = [(0, second.start()), (second.end(), len(text))]
+    events: list[Event] = []
+    for start, end in parts:
+        event = _export_event(a, ctx, start, end, whole=len(parts) == 1)
+        if event is not None:
+            events.append(event)
+    # Two moves only when the halves differ in who acts or when.
+    if second is not None and not (
+        len(events) == 2
+        and (
+            (
+                events[0].actor != events[1].actor
+                and all(_named_actor(a, s0, s1) for s0, s1 in parts)
+            )
+            or (
+                events[0].period
+                and events[1].period
+                and not _months_agree(events[0].period, events[1].period)
+            )
+        )
+    ):
+        event = _export_event(a, ctx, 0, len(text), whole=True)
+        events = [event] if event is not None else []
+    events.extend(_earlier_measures(a, ctx, events))
+    return events
+
+
+def _named_actor(a: Analysed, start: int, end: int) -> bool:
+    return any(
+        start <= m.start < end and (m.entity.kind in ("country", "government")) for m in a.mentions
+    )
+
+
+def _export_event(a: Analysed, ctx: _Context, start: int, end: int, *, whole: bool) -> Event | None:
+    text = a.text
+    found = _action(text, start, end)
+    same = _SAME_AS_BEFORE.search(text, start, end)
+    if found is None and same is not None and ctx.last_event is not None:
+        found = (ctx.last_event.action, same.start())
+    covers = _COVERS.search(text, start, end)
+    if found is None and covers is not None:
+        # "the new rules also covered its MI308": the rules last reported.
+        last = ctx.last_event.action if ctx.last_event is not None else "restrict"
+        found = (last if _GROUP.get(last) == "restrict" else "restrict", covers.start())
     if found is None:
         return None
     action, at = found
-    if not (_OBJECT.search(text) or _MODEL.search(text)):
-        # A blacklisting names firms, not chips: "added Huawei to the entity list".
-        chip_firm = any(m.entity.kind in ("chip_maker", "equipment_maker") for m in a.mentions)
-        if not (chip_firm and _LISTING.search(text)):
-            return None
-    if _HYPOTHETICAL.search(text[max(0, at - 40) : at]):
+    if _hypothetical(text, at) or _CRITICISM.search(text, max(start, at - 60), at):
         return None
-    actor, actor_name = _actor(a, at)
+    if _INVESTMENT_OBJECT.match(text[at:]) or re.match(
+        r"\w+\s+(?:\w+\s+){0,3}?(?:investments?|investors?)\b", text[at:]
+    ):
+        return None
+    actor, actor_name = _actor(a, at, start)
+    explicit = actor is not None
+    if actor is None and same is not None and ctx.last_event is not None:
+        actor = ctx.last_event.actor
+    if actor is None and ctx.last_country and _UNNAMED_GOVERNMENT.search(text, start, end):
+        actor = ctx.last_country
     if actor is None:
         # Unnamed, the restricting side of a move against China is the US (its
         # allies are always named); otherwise it is whoever acted last.
-        aimed_at_china = any(m.entity.name in _CN_TARGETS for m in a.countries())
-        actor = "US" if aimed_at_china or last_actor is None else last_actor
+        china = any(m.entity.name in _CN_TARGETS for m in a.countries())
+        actor = "US" if china or ctx.last_actor is None else ctx.last_actor
     if action in ("license", "relax"):
-        target = _licensee(a, actor) or _target(a, actor)
+        target = _licensee(a, actor) or _target(a, actor, start, end)
     else:
-        target = _target(a, actor)
-    items, models = _items(text)
-    return Event(action, actor, actor_name, target, items, _period(a), a, models)
+        target = _target(a, actor, start, end)
+    if target is None and same is not None and ctx.last_event is not None:
+        target = ctx.last_event.target
+    scope = text if whole else text[start:end]
+    items, models = _items(scope)
+    enacting = bool(_ENACTS.search(text, start, end))
+    strength = 2 if (enacting or covers or same) else 1
+    aimed_at_china = any(m.entity.name in _CN_TARGETS for m in a.countries())
+    if strength == 1 and (
+        not (explicit or aimed_at_china) or _COMPLIANCE.search(text, max(start, at - 40), at)
+    ):
+        # "fought through export rules", "stockpiled chips ahead of the ban", "designed
+        # to comply with US export rules": a passing mention with no one acting.
+        return None
+    return Event(
+        action,
+        actor,
+        actor_name,
+        target,
+        items,
+        _period(a, ctx.doc, start, end) or (_period(a, ctx.doc) if not whole else None),
+        a,
+        models,
+        strength=strength,
+        firms=_firms(a, actor, start, end),
+        specific=_specific(scope),
+        model_names=_model_names(scope),
+        enacting=enacting,
+        anaphoric=covers is not None,
+        additional=bool(_ADDITIONAL.search(text, start, end) or _EARLIER.search(text, start, end))
+        or same is not None,
+    )
 
 
-def _rank(e: Event) -> tuple[int, int, int]:
-    """Better evidence first: body over bullets, named models, earlier."""
-    return (int(e.sentence.sentence.bullet), -e.models, e.sentence.index)
+def _earlier_measures(a: Analysed, ctx: _Context, events: list[Event]) -> list[Event]:
+    """A restriction that a relaxing sentence refers back to with its own date ("would
+    suspend the controls on rare earths it announced on October 9")."""
+    if not events or events[0].group != "relax":
+        return []
+    m = _EARLIER_MEASURE.search(a.text)
+    if m is None:
+        return []
+    dated = [p for p in find_periods(m.group("when"), ctx.doc.published) if p.period]
+    if not dated:
+        return []
+    first = events[0]
+    outside = [
+        p.period
+        for p in a.periods
+        if p.period and not p.comparison and not m.start("when") <= p.start < m.end("when")
+    ]
+    # The date belongs to the earlier measure, not to the relaxation.
+    first.period = outside[0] if outside else None
+    return [
+        Event(
+            "restrict",
+            first.actor,
+            first.actor_name,
+            first.target,
+            first.items,
+            dated[0].period,
+            a,
+            first.models,
+            strength=2,
+            firms=first.firms,
+            specific=first.specific,
+            additional=True,
+        )
+    ]
+
+
+def _rank(e: Event) -> tuple[int, int, int, int]:
+    """Better evidence first: stated over passing, body over bullets, specific over
+    generic (a measure enacted for named chips or companies, then one said to cover
+    named chips, then named companies), earlier."""
+    specific = 2 if e.models else 1 if e.firms else 0
+    if e.enacting and specific:
+        specific += 2
+    return (-e.strength, int(e.sentence.sentence.bullet), -specific, e.sentence.index)
+
+
+def _months_agree(a: str | None, b: str | None) -> bool:
+    """Whether two periods can be the same measure's. A day ("on Wednesday") dates the
+    report more often than the measure, so it is held to its year only."""
+    if not a or not b:
+        return True
+    if year_of(a) != year_of(b):
+        return False
+    return len(a) != 7 or len(b) != 7 or a == b
 
 
 def _same(a: Event, b: Event) -> bool:
+    """Whether mention ``b`` is about the event ``a`` already holds."""
     if a.group != b.group:
         return False
     if a.group == "domestic":
-        return a.actor_name == b.actor_name and (
-            not a.items or not b.items or a.items[0].split()[-1] == b.items[0].split()[-1]
+        # The same chip, whoever the sentence names as its maker or designer.
+        if a.model_names & b.model_names or b.anaphoric:
+            return True
+        return a.actor_name == b.actor_name and not (
+            a.model_names and b.model_names and not a.model_names & b.model_names
         )
-    if a.actor != b.actor:
+    if a.actor != b.actor or not _months_agree(a.period, b.period):
         return False
-    ya, yb = year_of(a.period), year_of(b.period)
-    if ya and yb and ya != yb:
+    if not (a.target is None or b.target is None or a.target == b.target):
         return False
-    return a.target is None or b.target is None or a.target == b.target
+    if a.firms and b.firms and not a.firms & b.firms:
+        return False
+    if a.specific and b.specific and not a.specific & b.specific:
+        return False
+    # A listing on the entity list is a measure of its own kind.
+    if ("entity list" in a.specific) != ("entity list" in b.specific):
+        return False
+    if b.strength < 2 or b.anaphoric:
+        return True
+    if b.additional:
+        return False
+    # Chip models named for the first time with a measure verb of their own.
+    return not (b.model_names - a.model_names)
 
 
 def _merge(events: list[Event]) -> list[Event]:
@@ -380,26 +823,58 @@ def _merge(events: list[Event]) -> list[Event]:
             best.period or other.period,
             best.sentence,
             best.models,
+            strength=best.strength,
+            enacting=best.enacting,
+            firms=best.firms | other.firms,
+            specific=best.specific | other.specific,
+            model_names=best.model_names | other.model_names,
+            evidence=best.evidence,
         )
         merged[merged.index(twin)] = keep
     return merged
 
 
+def _chip_article(doc: Document) -> bool:
+    return bool(
+        (doc.title and _OBJECT.search(doc.title))
+        or any(_OBJECT.search(a.text) for a in doc.prose())
+    )
+
+
 def extract_chip_events(doc: Document) -> list[Observation]:
-    """Chip-export events of the article, one per actor, target and kind of move."""
+    """Chip-export events of the article, one per distinct measure."""
     events: list[Event] = []
-    last_actor: str | None = None
-    for a in doc.sentences:
+    ctx = _Context(doc, _chip_article(doc))
+    for a in doc.prose():
         launch = _domestic_launch(a)
         if launch is not None:
             events.append(launch)
-            continue
-        event = _export_event(a, last_actor)
-        if event is not None:
-            events.append(event)
-            last_actor = event.actor
+        else:
+            found = _export_events(a, ctx)
+            for e in found:
+                if e.period is None and e.strength == 2:
+                    # "The new rules also restrict ...": undated, a stated measure is the
+                    # one the story is about, dated as the last move by the same actor.
+                    e.period = next(
+                        (p.period for p in reversed(events) if p.actor == e.actor and p.period),
+                        None,
+                    )
+            events.extend(found)
+            if found:
+                ctx.last_actor = found[-1].actor
+                ctx.last_event = found[-1]
+        subjects = [
+            m
+            for m in a.countries()
+            if m.form != "adjective"
+            and not _TARGET_PREP.search(a.text, max(0, m.start - 12), m.start)
+        ]
+        if subjects:
+            ctx.last_country = subjects[0].entity.name
+    merged = _merge(events)
+    tabled = [e for e in _table_events(doc) if not any(_same_row(e, m) for m in merged)]
     out: list[Observation] = []
-    for e in sorted(_merge(events), key=lambda e: e.sentence.index):
+    for e in sorted(merged, key=lambda e: e.sentence.index):
         out.append(
             e.sentence.observation(
                 "chip_export_event",
@@ -412,4 +887,129 @@ def extract_chip_events(doc: Document) -> list[Observation]:
                 period=e.period,
             )
         )
+    for e in tabled:
+        assert e.evidence is not None
+        evidence, start, end = e.evidence
+        out.append(
+            Observation(
+                "chip_export_event",
+                1.0,
+                evidence,
+                country=e.actor,
+                entity=e.actor_name,
+                counterparty=e.target,
+                action=e.action,
+                items=tuple(e.items),
+                period=e.period,
+                evidence_start=start,
+                evidence_end=end,
+            )
+        )
     return out
+
+
+# --- Tables ---------------------------------------------------------------
+# "Date | Who | Measure | Direction" with rows such as
+# "October 2023 | United States | Rules extended to A800 and H800 | Tighter".
+
+_MEASURE_HEAD = (r"measure", r"action", r"policy", r"\brule", r"control", r"restriction", r"what")
+_WHO_HEAD = (r"\bwho\b", r"country", r"actor", r"imposed\s+by", r"government", r"\bby\b")
+_WHEN_HEAD = (r"\bdate\b", r"\bwhen\b", r"announced", r"\bmonth\b", r"\byear\b", r"effective")
+_DIRECTION_HEAD = (r"direction", r"effect", r"change", r"\btype\b", r"tighter|looser")
+_LOOSER = re.compile(r"\b(?:loos\w*|eas\w*|relax\w*|lift\w*|wider|more\s+open)\b", re.IGNORECASE)
+_TIGHTER = re.compile(r"\b(?:tight\w*|strict\w*|narrow\w*|harder)\b", re.IGNORECASE)
+
+
+def _table_events(doc: Document) -> list[Event]:
+    """Events read from a table of measures, one per row."""
+    out: list[Event] = []
+    for table in doc.tables:
+        measure = table.column(*_MEASURE_HEAD)
+        if measure is None:
+            continue
+        context = f"{table.caption} {' '.join(table.header)}"
+        if not (_OBJECT.search(context) or _REGIME.search(context) or "export" in context.lower()):
+            continue
+        who = table.column(*_WHO_HEAD)
+        when = table.column(*_WHEN_HEAD)
+        direction = table.column(*_DIRECTION_HEAD)
+        for row in table.rows:
+            event = _table_event(doc, row, measure, who, when, direction)
+            if event is not None:
+                out.append(event)
+    return out
+
+
+def _cell(row: Row, index: int | None) -> str:
+    return row.cells[index] if index is not None and index < len(row.cells) else ""
+
+
+def _table_event(
+    doc: Document,
+    row: Row,
+    measure: int,
+    who: int | None,
+    when: int | None,
+    direction: int | None,
+) -> Event | None:
+    text = _cell(row, measure)
+    if not text:
+        return None
+    way = _cell(row, direction)
+    found = _action(text)
+    if _LOOSER.search(way):
+        action = "license" if re.search(r"licen[cs]e", text, re.IGNORECASE) else "relax"
+        if found and found[0] == "license":
+            action = "license"
+    elif _TIGHTER.search(way):
+        action = found[0] if found and _GROUP[found[0]] == "restrict" else "restrict"
+    elif found is not None:
+        action = found[0]
+    elif re.search(r"licen[cs]e", text, re.IGNORECASE):
+        action = "restrict"
+    else:
+        return None
+    actor: str | None = None
+    actor_name: str | None = None
+    for m in find_mentions(_cell(row, who)):
+        if m.entity.kind == "country":
+            actor = m.entity.name
+            break
+        if m.entity.kind == "government":
+            actor, actor_name = m.entity.country, m.entity.name
+            break
+    dated = [p for p in find_periods(_cell(row, when), doc.published) if p.period]
+    targets = [
+        m for m in find_mentions(text) if m.entity.kind == "country" and m.entity.name != actor
+    ]
+    target = None
+    if any(m.entity.name in _CN_TARGETS for m in targets):
+        target = "CN"
+    elif targets:
+        target = targets[0].entity.name
+    items, models = _items(text)
+    line = doc.text[row.start : row.end]
+    return Event(
+        action,
+        actor,
+        actor_name,
+        target,
+        items,
+        dated[0].period if dated else None,
+        doc.sentences[0],
+        models,
+        strength=2,
+        specific=_specific(text),
+        evidence=(line, row.start, row.end),
+    )
+
+
+def _same_row(row: Event, prose: Event) -> bool:
+    """Whether a table row repeats an event the prose already gives (recorded once)."""
+    return (
+        row.group == prose.group
+        and row.actor == prose.actor
+        and bool(row.period)
+        and bool(prose.period)
+        and (row.period or "")[:7] == (prose.period or "")[:7]
+    )

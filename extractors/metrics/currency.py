@@ -1,4 +1,7 @@
-"""Convert amounts to US dollars at yearly average rates (extractors/data/fx_rates.toml)."""
+"""Convert amounts to US dollars at monthly or yearly average rates.
+
+The rates are in extractors/data/fx_rates.toml.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +23,20 @@ def rates() -> dict[str, dict[int, float]]:
     return {cur: {int(y): float(r) for y, r in years.items()} for cur, years in raw.items()}
 
 
-def rate(currency: str, year: int | None) -> float | None:
-    """Yearly average units per dollar, clamped to the years the table covers."""
+@cache
+def monthly_rates() -> dict[str, dict[str, float]]:
+    """Units of each currency per US dollar, by month ("YYYY-MM")."""
+    raw = tomllib.loads(_RATES_FILE.read_text(encoding="utf-8")).get("monthly", {})
+    return {cur: {str(m): float(r) for m, r in months.items()} for cur, months in raw.items()}
+
+
+def rate(currency: str, year: int | None, period: str | None = None) -> float | None:
+    """Average units per dollar: the month's when ``period`` names a month the table
+    has, else the year's, clamped to the years the table covers."""
+    if period and "/" not in period and len(period) >= 7 and period[4] == "-":
+        monthly = monthly_rates().get(currency, {}).get(period[:7])
+        if monthly:
+            return monthly
     table = rates().get(currency)
     if not table:
         return None
@@ -40,9 +55,10 @@ def resolve_yen_sign(currency: str | None, sentence: str) -> str | None:
 
 
 def to_usd(
-    q: Quantity, year: int | None, sentence: str = ""
+    q: Quantity, year: int | None, sentence: str = "", period: str | None = None
 ) -> tuple[float, float | None, str | None] | None:
-    """Dollar value of a money quantity, with the original amount and currency if converted."""
+    """Dollar value of a money quantity, with the original amount and currency if converted;
+    ``period`` ("YYYY-MM...") picks a monthly rate where there is one."""
     currency = resolve_yen_sign(q.currency, sentence)
     if currency == "USD":
         return q.value, None, None
@@ -50,7 +66,7 @@ def to_usd(
         return q.usd, q.value, currency
     if currency is None:
         return None
-    r = rate(currency, year)
+    r = rate(currency, year, period)
     if r is None or r <= 0:
         return None
     return q.value / r, q.value, currency

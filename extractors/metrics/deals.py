@@ -12,10 +12,18 @@ import re
 from dataclasses import dataclass
 
 from extractors.metrics.currency import to_usd
-from extractors.metrics.document import AI_TERM, Analysed, Document
-from extractors.metrics.entities import COMPANY_KINDS, Mention
-from extractors.metrics.numbers import Quantity
-from extractors.metrics.periods import PeriodMention, shift_years, year_of
+from extractors.metrics.document import (
+    AI_TERM,
+    CUMULATIVE,
+    PUBLIC_OFFERING,
+    REGION,
+    Analysed,
+    Document,
+)
+from extractors.metrics.entities import COMPANY_KINDS, Mention, find_mentions
+from extractors.metrics.numbers import Quantity, find_quantities
+from extractors.metrics.periods import PeriodMention, find_periods, shift_years, year_of
+from extractors.metrics.tables import Row, Table, plain_number, unit_of
 from schemas.records import Observation
 
 _INVESTMENT_WORDS = re.compile(
@@ -37,20 +45,33 @@ _NUMBER_OF_DEALS = re.compile(
 )
 # Words near an amount that make it something other than invested capital.
 _DISTRACTOR = re.compile(
-    r"\b(?:valu(?:ation|ed|ing)|(?<!deals\s)(?<!deal\s)(?<!rounds\s)(?<!investments\s)worth|"
+    r"\b(?:valu(?:ation|ed|ing)|average|median|mean|typical|"
     r"market\s+(?:cap\w*|value|size|share)|revenues?|sales|"
     r"profits?|income|earnings|loss(?:es)?|spen[dt]|spending|costs?|price[ds]?|fines?|budget|"
     r"salar\w+|capex|capital\s+expenditures?|acqui\w+|bought|buy\w*|exports?|imports?|"
     r"subsid\w*|grants?|stimulus|loans?|debt|bonds?|IPOs?|listings?|data\s+cent(?:er|re)s?|"
     r"compute|fund\s+of|a\s+[\w$.\s]{0,20}fund\b|market\s+(?:will|is|was|could)|"
     r"forecasts?|projected|expected|estimates?\s+(?:that|the)|could\s+reach|will\s+(?:reach|grow|be)|"
-    r"stock|shares?|index|tariffs?|infrastructure|projects?|pledg\w+|plans?\s+to|will\s+invest|"
+    r"stock|shares?|tariffs?|infrastructure|projects?|pledg\w+|plans?\s+to|will\s+invest|"
     r"would\s+invest|intends?\s+to|commit\w+|joint\s+venture|government|state[\s-]backed)\b",
     re.IGNORECASE,
 )
+# "worth" values a company ("a start-up worth $2bn") unless deals are what is worth it
+# ("530 deals worth $8bn", "those deals were worth 63bn yuan").
+_WORTH = re.compile(r"\bworth\b", re.IGNORECASE)
+_DEALS_WORTH = re.compile(
+    r"\b(?:deals?|rounds?|investments?|events|transactions|financings|funding)\b[^.;$]{0,25}?"
+    r"\bworth\b",
+    re.IGNORECASE,
+)
+#: Blocs are not countries: their totals are regional.
+_REGIONS = frozenset({"EU"})
+_GLOBAL_OPENER = re.compile(
+    r"^(?:Globally|Worldwide|Around\s+the\s+world|Across\s+the\s+world|Overall)\b", re.IGNORECASE
+)
 # Sector-wide totals that include AI but are not AI totals.
 _ALL_SECTOR = re.compile(
-    r"\b(?:overall\s+(?:venture|VC|startup|funding|investment|tech)|all[\s-]sectors?|"
+    r"\b(?:overall\s+(?:\w+\s+)?(?:venture|VC|startup|funding|investment|tech|market)|all[\s-]sectors?|"
     r"across\s+(?:all\s+)?(?:sectors|industries)|total\s+venture|broader|entire|"
     r"global\s+venture|all\s+startups|tech\s+sector|technology\s+sector)\b",
     re.IGNORECASE,
@@ -66,9 +87,29 @@ _COMPARISON = re.compile(
     re.IGNORECASE,
 )
 _CONTINUATION = re.compile(
-    r"^(?:This|These|That|Those|It|They|The\s+(?:total|figure|amount|sum|number|tally|investments?|"
+    r"^(?:This|These|That|Those|It|They|The\s+(?:total|figure|amount|sum|number|tally|investments?|money|value|capital|haul|"
     r"deals?|funding)|By\s+comparison|In\s+comparison|In\s+contrast|Compared|Meanwhile|"
     r"Of\s+(?:that|this|these|those))\b"
+)
+# "China came second with $17bn", "the UK was third at $4bn", "followed by China".
+_RANK = re.compile(
+    r"\b(?:(?:came|ranked|was|were|is|finished|placed|stood)\s+(?:a\s+)?(?:distant\s+|close\s+)?"
+    r"(?:second|third|fourth|fifth|next|last)|followed\s+(?:by|with)|trail(?:ed|ing)|"
+    r"next\s+(?:came|was))\b",
+    re.IGNORECASE,
+)
+_BETWEEN_THEM = re.compile(r"\b(?:between\s+them|combined|together|collectively)\b", re.IGNORECASE)
+_COMPANY_OPENER = re.compile(
+    r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*\s+(?:AI|Labs?|Technologies|Inc)\b"
+)
+# "Another tracker puts the figure at $7.8bn", "ITJuzi recorded 63.1bn yuan": a source's
+# own count of the total just discussed.
+_TALLY = re.compile(
+    r"\b(?:puts?|pegs?|pegged|places?|placed|estimates?|estimated)\s+(?:the|its|that)\s+"
+    r"(?:figure|total|tally|amount|sum|number)\s+at\b|"
+    r"\b(?:recorded|counted|tallied|logged|tracked|counts|records)\s+(?:(?:about|around|roughly|some|"
+    r"nearly|just|only|more\s+than)\s+)?(?:\$|US\$|€|£|¥|RMB|\d)",
+    re.IGNORECASE,
 )
 _SINGLE_COMPANY = re.compile(
     r"\b(?:a|an|the|one|its)\s+(?:[\w-]+\s+){0,3}"
@@ -81,10 +122,18 @@ _DEALS_THEN_COUNT = re.compile(
     r"\b(?:to|at|reached|hit|totall?ed|numbered|was|were)\s+(?:about\s+|around\s+|some\s+|just\s+)?$",
     re.IGNORECASE,
 )
+_COMPARED_COUNT = re.compile(
+    r"\b(?:than|from|against|versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+)?"
+    r"(?:(?:about|around|roughly|some|nearly)\s+)?$",
+    re.IGNORECASE,
+)
 _YEAR_BACK = re.compile(
     r"\s*,?\s*(?:a|one|the)\s+year\s+(?:earlier|before|ago|prior)|"
     r"\s*,?\s*(?:in\s+)?the\s+(?:previous|prior|preceding)\s+year",
     re.IGNORECASE,
+)
+_COMPARISON_GAP = re.compile(
+    r"\b(?:from|than|compared|versus|vs\.?|against|up|down|while|whereas)\b", re.IGNORECASE
 )
 _BOUNDARY = re.compile(r"\band\b|\bwhile\b|\bwhereas\b|\bbut\b|;")
 # Country totals are large; smaller amounts in such sentences are something else.
@@ -98,6 +147,8 @@ class Topic:
     index: int
     country: str | None
     period: str | None
+    #: Too far back to lend its country; its period still dates totals given without one.
+    stale: bool = False
 
 
 def _distance(text: str, q: Quantity, m: Mention) -> tuple[bool, int]:
@@ -109,16 +160,27 @@ def _distance(text: str, q: Quantity, m: Mention) -> tuple[bool, int]:
 def _country_for(a: Analysed, q: Quantity, ci: int) -> str | None:
     """The country a total belongs to: named in its clause, else the sentence's subject."""
     a0, b0 = a.clauses[ci]
-    countries = [m for m in a.countries() if m.form != "seat"]
+    countries = [m for m in a.countries() if m.form != "seat" and m.entity.name not in _REGIONS]
     in_clause = [m for m in countries if a0 <= m.start < b0]
     if in_clause:
         return min(in_clause, key=lambda m: _distance(a.text, q, m)).entity.name
     if not countries:
         return None
+    # "the amount invested in China, which came second with $13.4bn": the relative
+    # clause is about the country just before it.
+    if re.match(r"(?:which|that|who)\b", a.text[a0:b0]):
+        lead_in = len(a.text[:a0].rstrip(" ,"))
+        antecedent = [m for m in countries if m.end == lead_in]
+        if antecedent:
+            return antecedent[0].entity.name
     # A country in a clause that has its own amount belongs to that amount, unless
-    # this clause only compares ("up from $33bn in 2022") with it.
+    # this clause only compares ("up from $33bn in 2022") with it; "3.5 times" is a ratio.
     owning = {
-        a.clause_at(x.start) for x in a.quantities if x is not q and x.kind in ("money", "count")
+        a.clause_at(x.start)
+        for x in a.quantities
+        if x is not q
+        and x.kind in ("money", "count")
+        and not re.match(r"\s*(?:times|-fold)\b", a.text[x.end :])
     }
     free = [m for m in countries if a.clause_at(m.start) not in owning]
     if free:
@@ -138,39 +200,110 @@ def _period_for(a: Analysed, q: Quantity, ci: int, topic: Topic | None) -> tuple
     return period, future
 
 
+def _bound_to(a: Analysed, p: PeriodMention) -> Quantity | None:
+    """The amount, count or percentage a time expression is attached to: the nearest in
+    its clause with nothing else in between ("$2bn in 2022", "2022's $5.5bn", "20.5
+    billion yuan last year", "70 per cent less than in 2022")."""
+    ci = a.clause_at(p.start)
+    best: tuple[int, Quantity] | None = None
+    for x in a.quantities:
+        if x.kind == "year" or a.clause_at(x.start) != ci:
+            continue
+        lo, hi = (x.end, p.start) if x.end <= p.start else (p.end, x.start)
+        if hi < lo or hi - lo > 40:
+            continue
+        between = [y for y in a.quantities if y.kind != "year" and lo <= y.start < hi]
+        if between:
+            continue
+        if best is None or hi - lo < best[0]:
+            best = (hi - lo, x)
+    return best[1] if best else None
+
+
 def _base_period(a: Analysed, q: Quantity, ci: int, topic: Topic | None) -> tuple[str | None, bool]:
-    """The period an amount is stated for, before any "a year earlier"."""
+    """The period an amount is stated for, before any "a year earlier": one attached to
+    it, else one free in its clause, else the sentence's lead, else the topic's."""
 
     def near(found: list[PeriodMention]) -> str | None:
         best = min(found, key=lambda p: min(abs(p.start - q.end), abs(q.start - p.end)))
         return best.period
 
-    usable = [p for p in a.periods if not p.comparison]
-    own = [p for p in usable if a.clause_at(p.start) == ci]
-    if own:
-        if any(p.future for p in own):
+    # Days ("on Monday") date the report, not the stretch a total covers.
+    usable = [p for p in a.periods if not p.comparison and not (p.period and len(p.period) == 10)]
+    bound = {id(p): _bound_to(a, p) for p in usable}
+    mine = [p for p in usable if bound[id(p)] is q]
+    if mine:
+        if any(p.future for p in mine):
             return None, True
-        dated = [p for p in own if p.period]
+        dated = [p for p in mine if p.period]
         if dated:
             return near(dated), False
+    # "N deals worth $X in 2022": an amount shares the year of the count it goes with.
+    partner = [
+        p
+        for p in usable
+        if p.period
+        and a.clause_at(p.start) == ci
+        and (b := bound[id(p)]) is not None
+        and b.kind in ("money", "count")
+        and b.kind != q.kind
+        and not _COMPARISON_GAP.search(a.text, min(b.end, q.end), max(b.start, q.start))
+    ]
+    own = [p for p in usable if a.clause_at(p.start) == ci and bound[id(p)] is None]
+    if _YEAR_BACK.match(a.text, q.end, min(len(a.text), q.end + 30)):
+        own = [p for p in usable if a.clause_at(p.start) == ci]
+    for found in (partner, own):
+        if any(p.future for p in found):
+            return None, True
+        dated = [p for p in found if p.period]
+        if dated:
+            return near(dated), False
+    earlier = [
+        p
+        for p in usable
+        if p.period
+        and a.clause_at(p.start) < ci
+        and (bound[id(p)] is None or bound[id(p)].kind in ("money", "count"))  # type: ignore[union-attr]
+    ]
+    if earlier:
+        return earlier[-1].period, any(p.future for p in earlier)
     with_amounts = {a.clause_at(x.start) for x in a.quantities if x.kind in ("money", "count")}
-    lead = [p for p in usable if p.period and a.clause_at(p.start) not in with_amounts]
+    lead = [
+        p
+        for p in usable
+        if p.period and a.clause_at(p.start) not in with_amounts and bound[id(p)] is None
+    ]
     if lead:
         return near(lead), any(p.future for p in lead)
-    earlier = [p for p in usable if p.period and a.clause_at(p.start) < ci]
-    if earlier:
-        return earlier[-1].period, False
     if topic is not None:
         return topic.period, False
     return None, False
 
 
+def _stated_period(a: Analysed) -> str | None:
+    """The period a sentence gives its amounts of money, if one is attached to them."""
+    for p in a.periods:
+        if not p.period or p.comparison or p.future or len(p.period) == 10:
+            continue
+        bound = _bound_to(a, p)
+        if bound is not None and bound.kind == "money":
+            return p.period
+    return None
+
+
 def _company_subject(a: Analysed, q: Quantity, ci: int) -> bool:
-    """Whether a company owns the amount (its clause names one before it)."""
+    """Whether a company owns the amount: its clause names one before it, or the clause
+    is a participle ("..., raising HK$4bn") of a sentence that opens with one."""
     a0, _ = a.clauses[ci]
-    return any(
-        m.entity.kind in COMPANY_KINDS and a0 <= m.start < q.start for m in a.mentions
-    ) or bool(_SINGLE_COMPANY.search(a.text[a0 : q.start]))
+    if any(m.entity.kind in COMPANY_KINDS and a0 <= m.start < q.start for m in a.mentions):
+        return True
+    if _SINGLE_COMPANY.search(a.text[a0 : q.start]):
+        return True
+    if re.match(r"\w+ing\b", a.text[a0:]):
+        return any(m.entity.kind in COMPANY_KINDS and m.start == 0 for m in a.mentions) or bool(
+            _COMPANY_OPENER.match(a.text)
+        )
+    return False
 
 
 def _is_ai_total(a: Analysed, ci: int, continuing: bool) -> bool:
@@ -193,8 +326,19 @@ def _deal_count(a: Analysed, q: Quantity) -> bool:
     before = a.text[max(0, q.start - 70) : q.start]
     if _NUMBER_OF_DEALS.search(before) and re.search(r"\b(?:to|at|was|of|reached|hit)\s+$", before):
         return True
-    return bool(_DEALS_THEN_COUNT.search(before)) and not re.match(
+    if _DEALS_THEN_COUNT.search(before) and not re.match(
         r"\s*(?:%|percent|per cent)", a.text[q.end :]
+    ):
+        return True
+    # "113 deals this year, 20 per cent fewer than the 143 recorded in 2023".
+    return bool(
+        _COMPARED_COUNT.search(before)
+        and not _DEAL_NOUN.match(a.text[q.end :])
+        and not re.match(r"\s*(?:%|percent|per cent|times)", a.text[q.end :])
+        and any(
+            x is not q and x.kind == "count" and _DEAL_NOUN.match(a.text[x.end :])
+            for x in a.quantities
+        )
     )
 
 
@@ -202,15 +346,21 @@ def extract_deals(doc: Document, used: set[tuple[int, int]]) -> list[Observation
     """AI investment totals and deal counts by country and period."""
     out: list[Observation] = []
     topic: Topic | None = None
-    for a in doc.sentences:
+    for a in doc.prose():
         if topic is not None and a.index - topic.index > 2:
-            topic = None
-        continuing = bool(
-            topic is not None and _CONTINUATION.match(a.text) and _INVESTMENT_WORDS.search(a.text)
+            topic = Topic(topic.index, None, topic.period, stale=True)
+        if not any(q.kind in ("money", "count") for q in a.quantities):
+            continue
+        live = topic is not None and not topic.stale
+        # "That money was spread across 389 deals"; "China came second with $17bn".
+        continuing = live and bool(
+            (_CONTINUATION.match(a.text) and _INVESTMENT_WORDS.search(a.text))
+            or (_RANK.search(a.text) and a.countries())
+            or _TALLY.search(a.text)
         )
         if not (AI_TERM.search(a.text) or continuing):
             continue
-        if not _INVESTMENT_WORDS.search(a.text):
+        if not (_INVESTMENT_WORDS.search(a.text) or continuing):
             continue
         found: list[Observation] = []
         for q in a.quantities:
@@ -221,10 +371,17 @@ def extract_deals(doc: Document, used: set[tuple[int, int]]) -> list[Observation
             obs = _total(doc, a, q, topic, continuing)
             if obs is not None:
                 found.append(obs)
+        found = [o for o in found if not _stated(o, out)]
         if found:
             out.extend(found)
-            topic = Topic(a.index, found[-1].country, found[0].period)
-    return out
+            period = next((o.period for o in found if o.period), topic.period if topic else None)
+            topic = Topic(a.index, found[-1].country, period)
+        elif (stated := _stated_period(a)) is not None:
+            # "Global AI investment fell to $96bn in 2023": no country total, but the
+            # year the next sentences' totals are for.
+            country = topic.country if topic is not None and not topic.stale else None
+            topic = Topic(a.index, country, stated, stale=country is None)
+    return out + [o for o in _table_totals(doc) if not _stated(o, out)]
 
 
 def _total(
@@ -236,11 +393,26 @@ def _total(
     near = a.text[max(a0, q.start - 45) : min(b0, q.end + 30)]
     if _DISTRACTOR.search(near) or _GLOBAL.search(a.clause_text(ci)):
         return None
+    if _WORTH.search(near) and not _DEALS_WORTH.search(near):
+        return None
+    if CUMULATIVE.search(a.text, max(a0, q.start - 60), min(b0, q.end + 40)):
+        return None
+    if PUBLIC_OFFERING.search(a.text, max(0, q.start - 80), min(len(a.text), q.end + 60)):
+        return None
+    if REGION.search(a.clause_text(ci)):
+        return None
     if not _is_ai_total(a, ci, continuing):
         return None
     if _company_subject(a, q, ci):
         return None
+    # "Zhipu AI, Moonshot AI and MiniMax raised $2.1bn between them": named companies' sum.
+    if _BETWEEN_THEM.search(a.text, q.end, min(len(a.text), q.end + 40)) and any(
+        m.entity.kind in COMPANY_KINDS and m.start < q.start for m in a.mentions
+    ):
+        return None
     country = _country_for(a, q, ci)
+    if _GLOBAL_OPENER.match(a.text) and not any(a0 <= m.start < b0 for m in a.countries()):
+        return None
     if country is None and topic is not None and (continuing or not a.countries()):
         country = topic.country
     if country is None:
@@ -267,4 +439,147 @@ def _total(
         qualifier=q.approx,
         original_value=original,
         original_currency=currency,
+    )
+
+
+# --- Tables ---------------------------------------------------------------
+# "Private AI investment by country, $bn" over "Country | 2022 | 2023" and rows such
+# as "United States | 47.4 | 67.2": one total per country and year column.
+
+_TABLE_DEALS = re.compile(
+    r"\b(?:deals|rounds|transactions|financings|funding\s+events|investment\s+events|"
+    r"number\s+of\s+(?:deals|investments))\b",
+    re.IGNORECASE,
+)
+_TABLE_MONEY = re.compile(
+    r"\b(?:invest\w*|funding|raised|financing|venture|capital|money)\b", re.IGNORECASE
+)
+_TABLE_NOT_TOTAL = re.compile(
+    r"\b(?:valuations?|revenues?|sales|market\s+(?:cap\w*|value|size|share)|spending|capex|"
+    r"exports?|imports?|share|%|per\s*cent|change|growth|companies|startups|start-ups|firms|"
+    r"unicorns|forecasts?|projected)\b|%",
+    re.IGNORECASE,
+)
+
+
+def _cell_country(cell: str) -> str | None:
+    """The country a cell names, when it names one and nothing else."""
+    found = [m for m in find_mentions(cell) if m.entity.kind == "country"]
+    if len(found) != 1:
+        return None
+    m = found[0]
+    if (cell[: m.start] + cell[m.end :]).strip(" *†‡"):
+        return None
+    return None if m.entity.name in _REGIONS else m.entity.name
+
+
+def _cell_period(cell: str, doc: Document) -> str | None:
+    found = [p for p in find_periods(cell, doc.published) if p.period and not p.comparison]
+    return found[0].period if found else None
+
+
+def _table_cell(
+    doc: Document,
+    table: Table,
+    row: Row,
+    cell: str,
+    head: str,
+    country: str,
+    period: str | None,
+) -> Observation | None:
+    """The total one cell gives, read with its column header and the caption."""
+    context = f"{table.caption} {head}"
+    if _TABLE_NOT_TOTAL.search(head) or not cell:
+        return None
+    deals = bool(_TABLE_DEALS.search(head)) or (
+        not _TABLE_MONEY.search(head) and not unit_of(head) and bool(_TABLE_DEALS.search(context))
+    )
+    value = plain_number(cell)
+    if deals:
+        if value is None or not value.is_integer():
+            return None
+        return _row_observation(doc, row, "ai_deal_count", value, country, period)
+    unit = unit_of(head) or unit_of(table.caption)
+    quantities = [q for q in find_quantities(cell) if q.kind == "money"]
+    if quantities:
+        q = quantities[0]
+    elif value is not None and unit is not None and (unit[0] or _TABLE_MONEY.search(context)):
+        q = Quantity("money", value * unit[1], 0, len(cell), unit[0] or "USD", scaled=True)
+    else:
+        return None
+    usd = to_usd(q, year_of(period), context, period)
+    if usd is None or usd[0] < _MIN_TOTAL_USD:
+        return None
+    return _row_observation(doc, row, "ai_investment_usd", usd[0], country, period, usd[1], usd[2])
+
+
+def _row_observation(
+    doc: Document,
+    row: Row,
+    metric: str,
+    value: float,
+    country: str,
+    period: str | None,
+    original: float | None = None,
+    currency: str | None = None,
+) -> Observation:
+    """An observation whose evidence is a table row."""
+    return Observation(
+        metric,
+        value,
+        doc.text[row.start : row.end],
+        country=country,
+        period=period,
+        evidence_start=row.start,
+        evidence_end=row.end,
+        original_value=original,
+        original_currency=currency,
+    )
+
+
+def _table_totals(doc: Document) -> list[Observation]:
+    """Country totals read from tables whose caption or header says they are AI money
+    or AI deals; rows or columns may be the countries."""
+    out: list[Observation] = []
+    for table in doc.tables:
+        context = f"{table.caption} {' '.join(table.header)}"
+        if not AI_TERM.search(context) or _ALL_SECTOR.search(context):
+            continue
+        if not (_TABLE_DEALS.search(context) or _TABLE_MONEY.search(context)):
+            continue
+        if _TABLE_NOT_TOTAL.search(table.caption):
+            continue
+        caption_period = _cell_period(table.caption, doc)
+        by_row = [(_cell_country(r.cells[0]), r) for r in table.rows]
+        if any(c for c, _ in by_row):
+            for country, row in by_row:
+                if country is None:
+                    continue
+                for j, cell in enumerate(row.cells[1:], 1):
+                    head = table.header[j] if j < len(table.header) else ""
+                    period = _cell_period(head, doc) or caption_period
+                    obs = _table_cell(doc, table, row, cell, head, country, period)
+                    if obs is not None:
+                        out.append(obs)
+            continue
+        columns = [(_cell_country(h), j) for j, h in enumerate(table.header)]
+        for row in table.rows:
+            period = _cell_period(row.cells[0], doc) or caption_period
+            for country, j in columns:
+                if country is None or j == 0 or j >= len(row.cells):
+                    continue
+                obs = _table_cell(doc, table, row, row.cells[j], "", country, period)
+                if obs is not None:
+                    out.append(obs)
+    return out
+
+
+def _stated(o: Observation, before: list[Observation]) -> bool:
+    """Whether the article already gave this figure (a figure is recorded once)."""
+    return any(
+        p.metric == o.metric
+        and p.country == o.country
+        and (year_of(p.period) == year_of(o.period) or not p.period or not o.period)
+        and abs(p.value - o.value) <= 0.005 * max(p.value, o.value)
+        for p in before
     )

@@ -15,12 +15,38 @@ from extractors.metrics.entities import Mention, find_mentions
 from extractors.metrics.numbers import Quantity, find_quantities
 from extractors.metrics.periods import PeriodMention, find_periods
 from extractors.metrics.sentences import Sentence, clause_of, clauses, split_sentences
+from extractors.metrics.tables import Table, find_tables
 from schemas.records import Observation
 
 #: Anything that says the sentence is about artificial intelligence.
 AI_TERM = re.compile(
     r"\b(?:AI|A\.I\.|GenAI|artificial[\s-]intelligence|machine[\s-]learning|generative|"
     r"large[\s-]language[\s-]models?|LLMs?|chatbots?|foundation[\s-]models?)\b"
+)
+
+#: Regions and blocs: their totals and shares belong to no country ("Asian AI
+#: companies", "Europe trained 18 per cent"). The European Union acts as one in trade
+#: rules, so the gazetteer keeps it as an actor; figures for it are still regional.
+REGION = re.compile(
+    r"\b(?:Asia|Asian|Europe|European|EU|Africa|African|Latin\s+America\w*|"
+    r"Middle\s+East\w*|Nordic|Southeast\s+Asian?|rest\s+of\s+the\s+world)\b"
+)
+
+#: Sums over many years ("has raised $15bn since 2021", "now stands at $8bn", "to
+#: date"): neither one round nor one period's total. A superlative before "since"
+#: ("the most since 2018") compares instead.
+CUMULATIVE = re.compile(
+    r"(?<!most\s)(?<!least\s)(?<!lowest\s)(?<!highest\s)(?<!biggest\s)(?<!largest\s)"
+    r"(?<!smallest\s)\bsince\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:founding|inception|launch|"
+    r"creation|start|(?:19|20)\d\d)\b|\bto\s+date\b|\bcumulative\w*|\b(?:now\s+)?stands\s+at\b|\bover\s+the\s+(?:past|last)\s+(?:\w+\s+)?"
+    r"(?:years|decade)\b",
+    re.IGNORECASE,
+)
+#: Money raised on a public market is not a private round.
+PUBLIC_OFFERING = re.compile(
+    r"\b(?:IPOs?|initial\s+public\s+offerings?|public\s+offerings?|listings?|flotation|"
+    r"share\s+sales?|follow-on\s+offering|secondary\s+offering)\b",
+    re.IGNORECASE,
 )
 
 
@@ -34,6 +60,8 @@ class Analysed:
     mentions: list[Mention]
     periods: list[PeriodMention]
     clauses: list[tuple[int, int]]
+    #: A table line (caption, header or row): read by the table readers, not as prose.
+    in_table: bool = False
 
     @property
     def text(self) -> str:
@@ -79,6 +107,11 @@ class Document:
     title: str | None
     sentences: list[Analysed] = field(default_factory=list)
     title_mentions: list[Mention] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+    def prose(self) -> list[Analysed]:
+        """The sentences that are not table lines."""
+        return [a for a in self.sentences if not a.in_table]
 
 
 def _analyse(sentence: Sentence, index: int, published: dt.date | None) -> Analysed:
@@ -95,6 +128,11 @@ def analyse(text: str, published: dt.date | None = None, title: str | None = Non
     """Split and analyse an article's text."""
     doc = Document(text, published, title)
     doc.sentences = [_analyse(s, i, published) for i, s in enumerate(split_sentences(text))]
+    doc.tables = find_tables(text)
+    spans = [span for t in doc.tables for span in t.spans]
+    if spans:
+        for a in doc.sentences:
+            a.in_table = any(x <= a.sentence.start < y for x, y in spans)
     if title:
         doc.title_mentions = find_mentions(title)
     return doc

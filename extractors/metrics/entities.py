@@ -205,6 +205,14 @@ NOT_NAMES = _words(
 )
 
 
+#: Words that end an organisation's name ("Index Ventures", "Hillhouse Capital") though
+#: they never make one alone.
+ORG_SUFFIXES = _words(
+    "AI Capital Ventures Partners Fund Group Inc Ltd Corp Co Management Holdings Investments "
+    "Labs Technologies"
+)
+
+
 def proper_name_at(text: str, pos: int) -> tuple[int, int] | None:
     """Span of the capitalised name that starts exactly at ``pos``, if any."""
     m = _NAME.match(text, pos)
@@ -214,7 +222,11 @@ def proper_name_at(text: str, pos: int) -> tuple[int, int] | None:
     # A name never starts with a function word ("The", "In"); trailing ones are trimmed.
     if words[0] in NOT_NAMES and not (len(words) > 1 and words[1] in ("AI", "Labs")):
         return None
-    while len(words) > 1 and words[-1].rstrip(".,") in NOT_NAMES and words[-1] not in ("AI",):
+    while (
+        len(words) > 1
+        and words[-1].rstrip(".,") in NOT_NAMES
+        and words[-1].rstrip(".,") not in ORG_SUFFIXES
+    ):
         words.pop()
     name = " ".join(words).rstrip(".,'’")
     if not name or name in NOT_NAMES:
@@ -282,6 +294,8 @@ def name_before(text: str, pos: int, mentions: list[Mention]) -> tuple[int, int]
             not (word[:1].isupper() or word[:1].isdigit() or word in ("AI", "Labs"))
             or word.endswith(",")
             or word.endswith(_DESCRIPTOR_SUFFIXES)
+            # "In 2022 Orbit Labs raised": a year is not part of the name.
+            or re.fullmatch(r"(?:19|20)\d\d", word)
         ):
             break
         start = tok.start()

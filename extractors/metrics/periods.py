@@ -80,14 +80,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "first_months",
         re.compile(
             r"\b(?:the\s+)?first\s+(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|"
-            rf"eleven)\s+months\s+(?:of\s+)?(?:(?:the\s+)?year|{_YEAR})",
+            rf"eleven)\s+months\b(?:\s+(?:of\s+)?(?:(?:the\s+|this\s+|last\s+)?year|{_YEAR}))?",
             re.IGNORECASE,
         ),
     ),
     (
         "half",
         re.compile(
-            rf"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half\s+(?:of\s+)?(?:{_YEAR}|(?P<rel>this|last)\s+year)?"
+            rf"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half\b(?:\s+(?:of\s+)?(?:{_YEAR}|(?P<rel>this|last)\s+year))?"
             rf"|\b(?P<h2>H[12])\s*{_YEAR2}",
             re.IGNORECASE,
         ),
@@ -101,6 +101,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("fiscal", re.compile(rf"\b(?:fiscal|FY)\s*(?:year\s+)?{_YEAR}\b", re.IGNORECASE)),
+    # "in August last year", "December of next year".
+    (
+        "month_rel",
+        re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<rel>last|this|next)\s+year\b"),
+    ),
     (
         "comparison",
         re.compile(
@@ -133,6 +138,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("year", re.compile(rf"(?<![\d,.$£€¥-]){_YEAR}(?:['’]s)?{_NOT_NUM_AFTER}(?![\w-])")),
+    # "the same month", "that month": the month named just before in the sentence.
+    ("same_month", re.compile(r"\b(?:the\s+same|that)\s+month\b", re.IGNORECASE)),
 ]
 
 
@@ -177,7 +184,11 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date | None) -> PeriodMe
     if kind == "first_months":
         n = g["n"].lower()
         count = int(n) if n.isdigit() else _COUNTS.get(n, 0)
-        y = year or (pub.year if pub else None)
+        y = year
+        if y is None and pub:
+            # "the first 11 months" of the latest year that has had that many.
+            last = "last year" in m.group(0).lower()
+            y = pub.year - 1 if last or count >= pub.month else pub.year
         if not y or not 1 <= count <= 12:
             return _mention(m, None)
         return _mention(m, _months(f"{y}-01", f"{y}-{count:02d}"))
@@ -197,6 +208,11 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date | None) -> PeriodMe
             # "in the first quarter" means the latest such quarter that has begun.
             y = pub.year if 3 * q - 2 <= pub.month else pub.year - 1
         return _mention(m, _quarter(y, q) if y else None)
+    if kind == "month_rel":
+        if not pub:
+            return _mention(m, None)
+        step = {"last": -1, "this": 0, "next": 1}[g["rel"]]
+        return _mention(m, f"{pub.year + step}-{_MONTHS[g['month'].lower().rstrip('.')]:02d}")
     if kind == "fiscal":
         return _mention(m, str(year))
     if kind == "comparison":
@@ -212,6 +228,8 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date | None) -> PeriodMe
         return _month_day(m, pub)
     if kind == "year":
         return _mention(m, str(year))
+    if kind == "same_month":
+        return PeriodMention(m.start(), m.end(), "same-month")
     return None
 
 
@@ -269,6 +287,25 @@ def _month_day(m: re.Match[str], pub: dt.date | None) -> PeriodMention | None:
     return _mention(m, f"{year}-{month:02d}")
 
 
+# "the 2025 AI Index", "its 2022 edition", "the 2019 NeurIPS conference": a year that
+# names a publication or an event is not the period of the figures around it.
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|its|their|this|that|a|an|his|her|our)\s+$", re.IGNORECASE
+)
+_TITLE_AFTER = re.compile(
+    r"\s+(?:[A-Z][\w.-]*|editions?|reports?|surveys?|stud(?:y|ies)|index|rankings?|lists?|"
+    r"conferences?|meetings?|summits?|version|update|review|budget|elections?|law|act|rules?|"
+    r"regulations?|framework|olympics|games)\b"
+)
+
+
+def _names_an_edition(text: str, m: re.Match[str]) -> bool:
+    return bool(
+        _DETERMINER_BEFORE.search(text, max(0, m.start() - 8), m.start())
+        and _TITLE_AFTER.match(text, m.end())
+    )
+
+
 _FUTURE_CUE = re.compile(r"\b(?:by|until|through)\s+$|\bforecasts?\b|\bwill\b", re.IGNORECASE)
 _ANY_TIME = re.compile(
     r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|year|month|week|quarter|half|"
@@ -287,6 +324,9 @@ def find_periods(text: str, published: dt.date | None = None) -> list[PeriodMent
         for m in pattern.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
+            if kind == "year" and _names_an_edition(text, m):
+                taken.append((m.start(), m.end()))
+                continue
             p = _resolve(kind, m, published)
             if p is None:
                 continue
@@ -294,7 +334,12 @@ def find_periods(text: str, published: dt.date | None = None) -> list[PeriodMent
             taken.append((m.start(), m.end()))
     out: list[PeriodMention] = []
     for p in sorted(found, key=lambda p: p.start):
-        if p.period and p.period.startswith("same-"):
+        if p.period == "same-month":
+            month = next(
+                (q.period[:7] for q in reversed(out) if q.period and len(q.period) >= 7), None
+            )
+            p = PeriodMention(p.start, p.end, month)
+        elif p.period and p.period.startswith("same-"):
             prior = next((q.period[:4] for q in reversed(out) if q.period), None)
             p = PeriodMention(p.start, p.end, f"{prior}-{p.period[5:]}" if prior else None)
         if (

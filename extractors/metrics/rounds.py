@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.metrics.currency import to_usd
-from extractors.metrics.document import Analysed, Document
+from extractors.metrics.document import CUMULATIVE, PUBLIC_OFFERING, Analysed, Document
 from extractors.metrics.entities import (
     COMPANY_KINDS,
     Mention,
@@ -21,8 +21,10 @@ from extractors.metrics.entities import (
     name_before,
     proper_name_at,
 )
-from extractors.metrics.numbers import Quantity
-from extractors.metrics.periods import year_of
+from extractors.metrics.numbers import Quantity, find_quantities
+from extractors.metrics.periods import find_periods, year_of
+from extractors.metrics.sentences import clause_of, clauses
+from extractors.metrics.tables import plain_number, unit_of
 from schemas.records import Observation
 
 _ADVERBS = (
@@ -32,12 +34,15 @@ _ADVERBS = (
 _RAISE_VERBS = (
     r"(?:raised|raises|raising|raise|secured|secures|securing|closed|closes|closing|landed|lands|"
     r"bagged|bags|received|receives|receiving|garnered|pulled\s+in|attracted|attracts|obtained|"
-    r"nabbed|snagged|scored|completed|completes|got|gets|collected|announced|unveiled)"
+    r"nabbed|snagged|scored|completed|completes|got|gets|collected|announced|unveiled|"
+    r"adding|added|adds|picked\s+up|picks\s+up|took\s+in|takes\s+in|brought\s+in|brings\s+in|"
+    r"netted|nets|drew|draws|took|takes)"
 )
 # Verbs that also go with spending ("announced a $500m investment in its plants"):
 # they count only when a round is named next to the amount.
 _WEAK_VERB = re.compile(
-    r"\b(?:completed|completes|got|gets|collected|announced|unveiled|closed|closes)\b"
+    r"\b(?:completed|completes|got|gets|collected|announced|unveiled|closed|closes|adding|added|"
+    r"adds|took|takes)\b"
 )
 _NAMED_ROUND = re.compile(
     r"\b(?:round|Series\s+[A-H]|funding|financing|seed|fundrais\w*|raise)\b", re.IGNORECASE
@@ -45,7 +50,7 @@ _NAMED_ROUND = re.compile(
 _INVEST_VERBS = (
     r"(?:led|leads|leading|lead|co-led|co-leads|headed|heads|invested|invests|investing|invest|"
     r"committed|commits|poured|pours|injected|injects|put|puts|pumped|ploughed|plowed|backed|backs|"
-    r"provided|provides|pledged|participated)"
+    r"provided|provides|pledged|participated|contributed|contributes|contributing|contribute)"
 )
 _ROUND_WORDS = re.compile(
     r"\b(?:round|raise[sd]?|raising|funding|financing|investment|invest\w*|backing|Series\s+[A-H]\b|"
@@ -71,7 +76,8 @@ _NOT_A_ROUND_AFTER = re.compile(
     r"in\s+(?:annual\s+|annualized\s+)?(?:revenue|sales|losses?)|revenue|market\s+(?:cap|value)|"
     r"(?:venture\s+|investment\s+|new\s+)?fund\b|acquisition|takeover|deal\s+to\s+(?:buy|acquire)|"
     r"buyout|IPO|listing|data\s+cent(?:er|re)|contract|loan|debt|bonds?|worth\s+of|grants?|"
-    r"subsid\w*|orders?|awards?|prize|fine|payments?|refund|tax)",
+    r"subsid\w*|orders?|awards?|prize|fine|payments?|refund|tax|commitments?|"
+    r"(?:credit|loan)\s+(?:line|facility)|line\s+of\s+credit)",
     re.IGNORECASE,
 )
 _ACQUISITION = re.compile(
@@ -86,6 +92,7 @@ _RAISER_BEFORE = re.compile(
     rf"(?:,\s+(?:which|that|who)\s+|(?:,\s+[^,]{{1,80}},\s+)|\s+){_ADVERBS}{_PLANNED}"
     rf"{_RAISE_VERBS}\s+"
     r"(?:(?:a|an|the|another|its|their|fresh|new|additional|some|about|around|nearly|over|"
+    r"first|second|third|latest|initial|last|next|final|big|bigger|largest|biggest|further|extra|"
     r"more\s+than|up\s+to|roughly|almost|funding|financing|investment|capital|of|"
     r"Series\s+[A-H]\+?|seed|pre-IPO|round|worth|totall?ing|strategic|equity|venture|"
     r"[\w-]+-stage|growth)\s+)*$",
@@ -93,7 +100,7 @@ _RAISER_BEFORE = re.compile(
 )
 _INVESTOR_BEFORE = re.compile(
     rf"\s+{_ADVERBS}(?:(?:will|would|plans?\s+to|planned\s+to|agreed\s+to|is\s+set\s+to|is\s+to)\s+)?"
-    rf"{_INVEST_VERBS}\s+(?:(?:a|an|the|another|its|up\s+to|an\s+additional|additional|fresh|new|"
+    rf"{_INVEST_VERBS}\s+(?:(?:a|an|the|another|its|up\s+to|an\s+additional|additional|fresh|new|further|extra|"
     r"funding|financing|investment|round|of|in|strategic|Series\s+[A-H]\+?)\s+)*$",
     re.IGNORECASE,
 )
@@ -117,7 +124,9 @@ _ROUND_OF = re.compile(
 _NOT_RAISERS = frozenset({"country", "government", "research"})
 # Amounts summed over many companies are totals, not one company's round.
 _AGGREGATE = re.compile(
-    r"\b(?:globally|worldwide|in\s+total|in\s+aggregate|combined|across\s+[\d,]+\s+deals|"
+    r"\b(?:globally|worldwide|in\s+total|in\s+aggregate|combined|between\s+them|together|"
+    r"a\s+total\s+of|total\s+(?:investment|funding|commitment|backing)|all\s+told|altogether|"
+    r"collectively|across\s+[\d,]+\s+deals|"
     r"in\s+private\s+investment|in\s+venture\s+(?:capital|funding))\b",
     re.IGNORECASE,
 )
@@ -136,6 +145,54 @@ _PRONOUN_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FOCUS_KINDS = frozenset({"ai_company", "tech_company", "chip_maker"})
+_ANAPHOR = re.compile(
+    r"(?:the\s+(?:company|startup|start-up|firm|lab|developer|group|business)|it)\b", re.IGNORECASE
+)
+_POSSESSIVE_RAISE = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,3}?(?:raise|round|funding|financing|fundraising|fundraise|"
+    r"investment)\s+(?:was|is|came\s+to|totall?ed|amounted\s+to|of|at|brought\s+in|raised|"
+    r"drew|pulled\s+in)\s+"
+    r"(?:(?:a|an|the|about|around|some|nearly|roughly|more\s+than)\s+)*$",
+    re.IGNORECASE,
+)
+_STAKE_IN = re.compile(
+    r"\b(?:investment|stake|funding|financing|round|backing)\s+(?:in|into|for)\s+", re.IGNORECASE
+)
+_POSSESSIVE_END = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}$")
+_INVESTMENT_NOUN_AFTER = re.compile(
+    r"^\s*(?:equity\s+|cash\s+|strategic\s+)?(?:investment|injection|stake|tranche)\b",
+    re.IGNORECASE,
+)
+_APPOSITIVE_OPENER = re.compile(
+    r"[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3},\s+(?:a|an|the)\s+[^,]{3,80},"
+)
+_INVESTORS_INCLUDING = re.compile(
+    r"(?:\w+\s+){0,2}?(?:investors|backers|firms|funds|shareholders)\s+"
+    r"(?:including|such\s+as|like|led\s+by)\s+",
+    re.IGNORECASE,
+)
+# What may stand before a sentence's subject: "The Chinese AI start-up", "In March,".
+_SUBJECT_LEAD = re.compile(
+    r"(?:(?:The|A|An|Its|Their|Meanwhile|However|Elsewhere|In\s+\w+(?:\s+\d{4})?,|"
+    r"Last\s+\w+,?|On\s+\w+,?|[A-Z][\w.-]*['’]s|[A-Z][\w-]*(?:-based)?|US|U\.S\.|AI|"
+    r"start-?up|company|firm|developer|maker|lab|chatbot|rival|giant|group|unicorn|chipmaker|"
+    r"search|e-commerce|video|app|robotics|model|language|leading|largest|biggest|young|new)"
+    r",?\s+)*"
+)
+_ANOTHER_AMOUNT = re.compile(
+    r"[^.;$€£¥]{0,60}?\b(?:and|then|plus|followed\s+by)\s+(?:(?:up\s+to|another|a\s+further|"
+    r"an\s+additional|about|some|nearly|more\s+than|over)\s+)*",
+    re.IGNORECASE,
+)
+_SPEAKER = re.compile(
+    r"\b([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})(?:,[^,]{3,80},)?\s+(?:said|says|announced|"
+    r"confirmed|disclosed|told\s+\w+)\b"
+)
+_RELATIVE_BEFORE = re.compile(r",\s+(?:which|who|that)\s*$", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"\s*\w+ing\b")
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:from|by|with|including|as|in|into|to|for|led\s+by)\s+(?:the\s+)?$|,\s*$", re.IGNORECASE
+)
 _BACKED = re.compile(r"([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)?)-backed\s+(?:[\w-]+\s+){0,4}$")
 _COMPANY_SUFFIX = re.compile(
     r"\b(?:AI|Labs?|Robotics|Technolog(?:y|ies)|Tech|Intelligence|Inc\.?)$"
@@ -176,13 +233,70 @@ def _subject(
     """Who does the verb at ``verb``: the name right before it, or for "it" and "the
     startup" the company named earlier in the sentence, else the one in focus."""
     text, mentions = a.text, a.mentions
+    # "Microsoft, which invested ...": the name before the relative pronoun.
+    relative = _RELATIVE_BEFORE.search(text, max(0, verb - 12), verb)
+    if relative:
+        verb = relative.start()
     named = _name(text, name_before(text, verb, mentions), mentions)
-    if named is not None or not _PRONOUN_BEFORE.search(text[: verb + 1]):
+    if named is not None:
         return named
-    earlier = [m for m in mentions if m.entity.kind in _FOCUS_KINDS and m.end <= verb]
+    # "Baichuan ... closed the latest round last month, raising RMB 5bn": a participle
+    # after a comma shares the subject of the sentence; so does a verb after an
+    # appositive ("Nimbus AI, founded by two researchers, closed ...").
+    if text.startswith(",", verb) or (
+        text[:verb].rstrip().endswith(",") and _PARTICIPLE.match(text, verb)
+    ):
+        return _opener(a)
+    if not _PRONOUN_BEFORE.search(text[: verb + 1]):
+        return None
+    # "Kestrel AI said that it had raised": the speaker.
+    speakers = list(_SPEAKER.finditer(text, 0, verb))
+    if speakers:
+        span = proper_name_at(text, speakers[-1].start(1))
+        spoken = _name(text, span, mentions) if span else None
+        if spoken is not None and _is_company(spoken[0]):
+            return spoken
+    # "Zhipu said that it had raised": the nearest company that is not an object.
+    earlier = [
+        m
+        for m in mentions
+        if m.entity.kind in _FOCUS_KINDS
+        and m.end <= verb
+        and not _OBJECT_BEFORE.search(text, max(0, m.start - 14), m.start)
+    ]
     if earlier:
-        return earlier[0].entity.name, earlier[0].entity.country
-    return focus
+        return earlier[-1].entity.name, earlier[-1].entity.country
+    # "Orion Labs, a Shenzhen start-up, said it had closed ...": the name it opens with.
+    opener = _opener(a) if _APPOSITIVE_OPENER.match(text) else None
+    return opener or focus
+
+
+def _named_source(a: Analysed, q: Quantity) -> tuple[str, str | None] | None:
+    """The investor named after "from" right after the amount, if any."""
+    source = _FROM_AFTER.match(a.text[q.end :])
+    if source is None:
+        return None
+    return _name(a.text, name_after(a.text, q.end + source.end(), a.mentions), a.mentions)
+
+
+def _appositive(a: Analysed, comma: int) -> tuple[str, str | None] | None:
+    """ "The start-up, Nebula AI, raised ...": the name set off by commas before the verb."""
+    text = a.text
+    if not text.startswith(",", comma):
+        return None
+    start = comma + 1 + len(text[comma + 1 :]) - len(text[comma + 1 :].lstrip())
+    span = proper_name_at(text, start)
+    if span is None or not text[span[1] :].lstrip().startswith(","):
+        return None
+    return _name(text, span, a.mentions)
+
+
+def _opener(a: Analysed) -> tuple[str, str | None] | None:
+    """The company a sentence opens with, its grammatical subject."""
+    first = next((m for m in a.mentions if m.start == 0), None)
+    if first is not None:
+        return _name(a.text, (first.start, first.end), a.mentions)
+    return _name(a.text, proper_name_at(a.text, 0), a.mentions)
 
 
 def _backer_of(a: Analysed, entity: str) -> tuple[str, str | None] | None:
@@ -213,8 +327,13 @@ def _is_company(ent_name: str) -> bool:
     return ent is None or ent.kind in COMPANY_KINDS or ent.kind == "product"
 
 
-def find_rounds(a: Analysed, focus: tuple[str, str | None] | None = None) -> list[Round]:
-    """Funding rounds stated in one sentence; ``focus`` is the company "it" refers to."""
+def find_rounds(
+    a: Analysed,
+    focus: tuple[str, str | None] | None = None,
+    recent: tuple[str, str | None] | None = None,
+) -> list[Round]:
+    """Funding rounds stated in one sentence; ``focus`` is the company "it" refers to,
+    ``recent`` the one whose round the sentences just before reported."""
     text = a.text
     out: list[Round] = []
     for q in a.quantities:
@@ -222,15 +341,30 @@ def find_rounds(a: Analysed, focus: tuple[str, str | None] | None = None) -> lis
             continue
         before, after = text[: q.start], text[q.end :]
         window = text[max(0, q.start - 90) : q.end + 70]
-        if not _ROUND_WORDS.search(window):
+        again = bool(out) and _ANOTHER_AMOUNT.fullmatch(text, out[-1].quantity.end, q.start)
+        if not (
+            _ROUND_WORDS.search(window)
+            or again
+            or (_RAISER_BEFORE.search(before) and _named_source(a, q) is not None)
+        ):
             continue
         if _NOT_A_ROUND_BEFORE.search(before) or _NOT_A_ROUND_AFTER.match(after):
             continue
         if _ACQUISITION.search(text[max(0, q.start - 60) : q.end + 40]):
             continue
-        if _AGGREGATE.search(text, max(0, q.start - 60), min(len(text), q.end + 40)):
+        # Sums and totals are told in the amount's own clause ("has raised $15bn since
+        # 2021"); a total in the next clause ("taking its total to $8bn") is another figure.
+        c0, c1 = a.clauses[a.clause_at(q.start)]
+        lo, hi = max(c0, q.start - 60), min(c1, q.end + 40)
+        if _AGGREGATE.search(text, lo, hi) or CUMULATIVE.search(text, lo, hi):
             continue
-        found = _read_round(a, q, before, after, focus)
+        if PUBLIC_OFFERING.search(text, max(0, q.start - 80), min(len(text), q.end + 60)):
+            continue
+        found = _read_round(a, q, before, after, focus, recent)
+        if found is None and again:
+            # "took $2bn from Google and up to $4bn from Amazon": the same raiser again.
+            source = _named_source(a, q)
+            found = (out[-1].entity, source[0] if source else None, out[-1].country)
         if found is None:
             continue
         entity, investor, country = found
@@ -245,7 +379,12 @@ def find_rounds(a: Analysed, focus: tuple[str, str | None] | None = None) -> lis
 
 
 def _read_round(
-    a: Analysed, q: Quantity, before: str, after: str, focus: tuple[str, str | None] | None
+    a: Analysed,
+    q: Quantity,
+    before: str,
+    after: str,
+    focus: tuple[str, str | None] | None,
+    recent: tuple[str, str | None] | None = None,
 ) -> tuple[str, str | None, str | None] | None:
     """Who raised ``q`` and who invested, from the words around it."""
     text, mentions = a.text, a.mentions
@@ -260,15 +399,20 @@ def _read_round(
         entity = _name(text, span, mentions)
         if entity and span:
             country = _descriptor_country(text, pos, span, mentions)
+        elif _ANAPHOR.match(text, pos):
+            # "invested $1bn in the company": the company the sentence is about.
+            entity = _opener(a) or focus
     raiser = _RAISER_BEFORE.search(before)
     if (
         raiser is not None
         and _WEAK_VERB.search(raiser.group(0))
-        and not _NAMED_ROUND.search(text, raiser.start(), min(len(text), q.end + 30))
+        and not _NAMED_ROUND.search(text, max(0, raiser.start() - 80), min(len(text), q.end + 30))
+        # "took $2bn from Google": money from a named investor is a round too.
+        and _named_source(a, q) is None
     ):
         raiser = None
     if raiser and entity is None:
-        entity = _subject(a, raiser.start(), focus)
+        entity = _appositive(a, raiser.start()) or _subject(a, raiser.start(), focus)
     backer = _INVESTOR_BEFORE.search(before)
     if backer:
         investor = _subject(a, backer.start(), focus)
@@ -277,7 +421,7 @@ def _read_round(
         lead = _LEADS_A.search(before, 0, round_of.start())
         if lead:
             investor = _name(text, name_before(text, lead.start(), mentions), mentions)
-    possessive = _POSSESSIVE_BEFORE.search(before)
+    possessive = _POSSESSIVE_BEFORE.search(before) or _POSSESSIVE_RAISE.search(before)
     if possessive and (entity is None or investor is None):
         owner = _name(text, name_before(text, possessive.start(), mentions), mentions)
         if entity is None:
@@ -286,12 +430,31 @@ def _read_round(
             investor = owner
     source = _FROM_AFTER.match(after)
     if source and investor is None:
-        investor = _name(text, name_after(text, q.end + source.end(), mentions), mentions)
+        pos = q.end + source.end()
+        listing = _INVESTORS_INCLUDING.match(text, pos)
+        investor = _name(
+            text, name_after(text, listing.end() if listing else pos, mentions), mentions
+        )
     led = _LED_BY.search(text, q.end, min(len(text), q.end + 120)) or _LED_BY.search(
         text, max(0, q.start - 120), q.start
     )
     if led and investor is None:
         investor = _name(text, name_after(text, led.end(), mentions), mentions)
+    if entity is None:
+        # "Amazon's latest investment in Anthropic as a $2.8bn round".
+        stakes = list(_STAKE_IN.finditer(text, max(0, q.start - 120), q.start))
+        if stakes:
+            last = stakes[-1]
+            entity = _name(text, name_after(text, last.end(), mentions), mentions)
+            holder = _POSSESSIVE_END.search(text, max(0, last.start() - 40), last.start())
+            if entity and investor is None and holder:
+                investor = _name(text, name_before(text, holder.start(), mentions), mentions)
+    if entity is None and recent is not None:
+        # "ASML is contributing EUR1.3bn" or "Amazon ... with a $2.75bn investment" right
+        # after a round: the investor's share of the company just reported on.
+        backer_named = investor or (_opener(a) if _INVESTMENT_NOUN_AFTER.match(after) else None)
+        if backer_named is not None and backer_named[0] != recent[0]:
+            entity, investor = recent, backer_named
     if entity is None:
         return None
     if investor is None:
@@ -306,35 +469,76 @@ def extract_rounds(doc: Document) -> tuple[list[Observation], set[tuple[int, int
     out: list[Observation] = []
     used: set[tuple[int, int]] = set()
     focus: tuple[str, str | None] | None = None
-    for a in doc.sentences:
-        for r in find_rounds(a, focus):
+    recent: tuple[int, tuple[str, str | None]] | None = None
+    for a in doc.prose():
+        latest = recent[1] if recent is not None and a.index - recent[0] <= 2 else None
+        rounds = find_rounds(a, focus, latest)
+        for r in rounds:
             period = _period(a, r.quantity)
-            usd = to_usd(r.quantity, year_of(period) or _pub_year(doc), a.text)
+            usd = to_usd(
+                r.quantity, year_of(period) or _pub_year(doc), a.text, _rate_period(doc, a, period)
+            )
             if usd is None:
                 continue
             value, original, currency = usd
-            out.append(
-                a.observation(
-                    "funding_round_usd",
-                    value,
-                    entity=r.entity,
-                    counterparty=r.counterparty,
-                    country=r.country,
-                    qualifier=r.quantity.approx,
-                    period=period,
-                    original_value=original,
-                    original_currency=currency,
-                )
+            obs = a.observation(
+                "funding_round_usd",
+                value,
+                entity=r.entity,
+                counterparty=r.counterparty,
+                country=r.country,
+                qualifier=r.quantity.approx,
+                period=period[:7] if period else None,
+                original_value=original,
+                original_currency=currency,
             )
             used.add((a.index, r.quantity.start))
-        # "The startup raised ..." in a later sentence means the company named last.
-        focus = _focus(a) or focus
-    return out, used
+            if not any(_same_round(obs, o) for o in out):
+                out.append(obs)
+        if rounds:
+            last = rounds[-1]
+            focus = (last.entity, last.country)
+            recent = (a.index, focus)
+        else:
+            # "The startup raised ..." in a later sentence means the company named last.
+            focus = _focus(a) or focus
+    tabled = [o for o in _table_rounds(doc) if not any(_same_round(o, p) for p in out)]
+    return out + tabled, used
+
+
+def _same_round(a: Observation, b: Observation) -> bool:
+    """The same round told twice: same company and amount, and no different month."""
+    same_amount = abs(a.value - b.value) <= 0.02 * max(a.value, b.value) or (
+        a.original_value is not None
+        and (a.original_value, a.original_currency) == (b.original_value, b.original_currency)
+    )
+    return (
+        a.entity == b.entity
+        and same_amount
+        and (not a.period or not b.period or a.period[:7] == b.period[:7])
+    )
+
+
+def _rate_period(doc: Document, a: Analysed, period: str | None) -> str | None:
+    """The month to convert at: the period itself, a month of the same year the
+    sentence names ("said in October that it had raised 2.5bn yuan during 2023"), or
+    for an undated round the month the article went out."""
+    if not period:
+        return doc.published.strftime("%Y-%m") if doc.published else None
+    if len(period) != 4:
+        return period
+    months = [p.period for p in a.periods if p.period and len(p.period) >= 7]
+    return next((m for m in months if m.startswith(period)), period)
 
 
 def _focus(a: Analysed) -> tuple[str, str | None] | None:
-    """The company a sentence is about: a known one, or a company-like name opening it."""
-    named = [m for m in a.mentions if m.entity.kind in _FOCUS_KINDS]
+    """The company a sentence is about: one it opens with, a company-like name opening
+    it, or a known company named early and not as an object."""
+    named = [
+        m
+        for m in a.mentions
+        if m.entity.kind in _FOCUS_KINDS and _SUBJECT_LEAD.fullmatch(a.text, 0, m.start)
+    ]
     if named:
         return named[0].entity.name, named[0].entity.country
     span = proper_name_at(a.text, 0)
@@ -349,12 +553,110 @@ def _pub_year(doc: Document) -> int | None:
 
 
 def _period(a: Analysed, q: Quantity) -> str | None:
-    """The date nearest the amount, ignoring comparison bases and forecasts."""
+    """The date nearest the amount, ignoring comparison bases and forecasts; one in the
+    amount's own clause ("and put $600m into Acme in March") beats one across "and"."""
+    spans = clauses(a.text, split_and=True)
+    own = clause_of(spans, q.start)
     best: tuple[int, str] | None = None
     for p in a.periods:
         if not p.period or p.comparison or p.future:
             continue
         dist = min(abs(p.start - q.end), abs(q.start - p.end))
+        if clause_of(spans, p.start) != own:
+            dist += 1000
         if best is None or dist < best[0]:
             best = (dist, p.period)
     return best[1] if best else None
+
+
+# --- Tables ---------------------------------------------------------------
+# "Company | Round closed | Amount raised | Investors | Valuation" and rows such as
+# "Acme | March 2024 | $600m | Zeta Capital | $2.5bn": one round per row.
+
+_AMOUNT_HEAD = (r"\bamount\b", r"\braised\b", r"\bround\s+size\b", r"\bsize\b", r"\bfunding\b")
+_NOT_AMOUNT_HEAD = re.compile(r"valu|revenue|market|total\s+funding|cumulative", re.IGNORECASE)
+_INVESTOR_HEAD = (r"investor", r"backer", r"\bled\s+by\b", r"\blead\b")
+_DATE_HEAD = (r"\bdate\b", r"\bclosed\b", r"\bwhen\b", r"\bannounced\b", r"\bmonth\b", r"\byear\b")
+_COMPANY_HEAD = (r"company", r"start-?up", r"\bfirm\b", r"developer", r"\blab\b", r"raiser")
+
+
+def _table_rounds(doc: Document) -> list[Observation]:
+    """Rounds read from tables with a company column and an amount-raised column."""
+    out: list[Observation] = []
+    for table in doc.tables:
+        amount = table.column(*_AMOUNT_HEAD)
+        if amount is None or _NOT_AMOUNT_HEAD.search(table.header[amount]):
+            continue
+        company = table.column(*_COMPANY_HEAD)
+        company = 0 if company is None or company == amount else company
+        investors = table.column(*_INVESTOR_HEAD)
+        date = table.column(*_DATE_HEAD)
+        unit = unit_of(f"{table.header[amount]} {table.caption}")
+        for row in table.rows:
+            if max(amount, company) >= len(row.cells):
+                continue
+            obs = _table_round(row.cells[company], row.cells[amount], unit)
+            if obs is None:
+                continue
+            period = None
+            if date is not None and date < len(row.cells):
+                dated = [p for p in find_periods(row.cells[date], doc.published) if p.period]
+                period = dated[0].period if dated else None
+            investor = None
+            if investors is not None and investors < len(row.cells):
+                first = row.cells[investors].split(",")[0].strip()
+                hit = gazetteer().get(first)
+                investor = hit.name if hit else (first or None)
+            usd = to_usd(obs.quantity, year_of(period) or _pub_year(doc), row.cells[amount], period)
+            if usd is None:
+                continue
+            out.append(
+                Observation(
+                    "funding_round_usd",
+                    usd[0],
+                    doc.text[row.start : row.end],
+                    entity=obs.entity,
+                    counterparty=investor,
+                    country=obs.country,
+                    qualifier=obs.approx,
+                    period=period[:7] if period else None,
+                    evidence_start=row.start,
+                    evidence_end=row.end,
+                    original_value=usd[1],
+                    original_currency=usd[2],
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """A money cell read with the company of its row."""
+
+    quantity: Quantity
+    entity: str
+    country: str | None
+
+    @property
+    def approx(self) -> str | None:
+        return self.quantity.approx
+
+
+def _table_round(name: str, cell: str, unit: tuple[str | None, float] | None) -> _Cell | None:
+    """The round a row's company and amount cells give."""
+    name = clean_name(name)
+    if not name or not _is_company(name):
+        return None
+    found = [q for q in find_quantities(cell) if q.kind == "money"]
+    if found:
+        q = found[0]
+    else:
+        value = plain_number(cell)
+        if value is None or unit is None:
+            return None
+        q = Quantity("money", value * unit[1], 0, len(cell), unit[0] or "USD", scaled=True)
+    hit = gazetteer().get(name)
+    if hit is not None and (hit.kind in _NOT_RAISERS or hit.kind == "investor"):
+        return None
+    entity = hit.name if hit else name
+    return _Cell(q, entity, gazetteer().maker_country(hit) if hit else None)

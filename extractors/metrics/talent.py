@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.metrics.document import AI_TERM, Analysed, Document
+from extractors.metrics.document import AI_TERM, REGION, Analysed, Document
 from extractors.metrics.numbers import Quantity
 from extractors.metrics.sentences import clause_of, clauses
 from schemas.records import Observation
@@ -56,6 +56,12 @@ _SOURCE = re.compile(
     r"according\s+to\s+(?:\w+\s+){0,2}\w+|\w+\s+(?:said|say|says|found|estimate[sd]?|wrote)\b",
     re.IGNORECASE,
 )
+_TIER_BEFORE = re.compile(r"\btop\s+$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(
+    r"\bfrom\s+(?:(?:about|around|roughly|some|nearly|just)\s+)?$", re.IGNORECASE
+)
+#: Blocs and regions hold shares too, but they are not countries.
+_REGIONS = frozenset({"EU"})
 _ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:in|at|from|to|of|than|into|with|for|by)\s+(?:the\s+)?$", re.IGNORECASE
@@ -101,7 +107,48 @@ def _owner(a: Analysed, q: Quantity, spans: list[tuple[int, int]]) -> str | None
     return None
 
 
+_ORIGIN_WORDS = re.compile(
+    r"\b(?:undergraduate|first\s+degrees?|bachelor\w*|trained|trains|educated|origin|"
+    r"born|hail\w*|came\s+from|come\s+from|produc\w+|sources?\s+of)\b",
+    re.IGNORECASE,
+)
+_WORK_WORDS = re.compile(
+    r"\b(?:work\w*|employ\w*|institutions?|destination|based\s+in|home\s+to|hosts?|"
+    r"end\s+up|stay\w*|located)\b",
+    re.IGNORECASE,
+)
+_ELITE = re.compile(r"\b(?:elite|top\s+2|top\s+two)\b", re.IGNORECASE)
+_OF_POOL = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,5}?(?:researchers|talent|scientists|engineers|"
+    r"authors|ones|people|graduates|institutions|them|experts)\b",
+    re.IGNORECASE,
+)
+_CONTRAST = re.compile(r"\b(?:though|although|but|while|whereas)\b|;", re.IGNORECASE)
+
+
 def _qualifier(a: Analysed, q: Quantity) -> str | None:
+    """What the share counts: "undergraduate_origin", "work_location" or
+    "work_location_elite" (the most elite tier) when the sentence says, else the pool
+    in its own words ("top AI institutions")."""
+    text = a.text
+    if _ORIGIN_WORDS.search(text):
+        return "undergraduate_origin"
+    if _WORK_WORDS.search(text):
+        return "work_location_elite" if _elite(text, q) else "work_location"
+    return _pool(a, q)
+
+
+def _elite(text: str, q: Quantity) -> bool:
+    """Whether the share is of the most elite tier: said of its pool ("57 per cent of the
+    most elite researchers") or earlier in its stretch of the sentence."""
+    pool = _OF_POOL.match(text, q.end)
+    if pool:
+        return bool(_ELITE.search(pool.group(0)))
+    cuts = [0, *(m.end() for m in _CONTRAST.finditer(text, 0, q.start))]
+    return bool(_ELITE.search(text, cuts[-1], q.end))
+
+
+def _pool(a: Analysed, q: Quantity) -> str | None:
     """The talent pool the share is of, e.g. "top AI institutions"."""
     text = a.text
     found = list(_TALENT.finditer(text))
@@ -154,26 +201,67 @@ def extract_talent(doc: Document) -> list[Observation]:
     """Talent shares by country."""
     out: list[Observation] = []
     prev_ai = False
-    prev_found = False
-    prev_qualifier: str | None = None
-    for a in doc.sentences:
+    # Once the article has talked about AI talent, its later talent sentences need not
+    # say "AI" again ("American institutions employ 42 per cent of top-tier researchers").
+    about_talent = bool(doc.title and AI_TERM.search(doc.title) and _TALENT.search(doc.title))
+    previous: list[Observation] = []
+    for a in doc.prose():
         ai = bool(AI_TERM.search(a.text))
-        usable = (ai or prev_ai) and _TALENT.search(a.text) and not _SURVEY.search(a.text)
+        talent = bool(_TALENT.search(a.text))
+        usable = (ai or prev_ai or about_talent) and talent and not _SURVEY.search(a.text)
         # "China was second at 28%." continues the talent figures of the sentence before.
-        carried = prev_found and not any(q.kind == "money" for q in a.quantities)
+        carried = bool(previous) and not any(q.kind == "money" for q in a.quantities)
         prev_ai = ai
-        prev_found = False
+        about_talent = about_talent or (ai and talent)
         if not (usable or carried):
+            previous = []
             continue
-        spans = clauses(a.text, split_and=True)
-        for q in _shares(a, spans, carried and not usable):
-            country = _owner(a, q, spans)
-            if country is None:
-                continue
-            qualifier = _qualifier(a, q) or (prev_qualifier if carried else None)
-            out.append(
-                a.observation("talent_share_pct", q.value, country=country, qualifier=qualifier)
+        found = _sentence_shares(a, carried and not usable, previous)
+        # A share repeated later in the article is the same fact.
+        out.extend(
+            o
+            for o in found
+            if not any(
+                (p.country, p.value, p.qualifier) == (o.country, o.value, o.qualifier) for p in out
             )
-            prev_found = True
-            prev_qualifier = qualifier
+        )
+        previous = found
     return out
+
+
+def _regional(a: Analysed, q: Quantity, spans: list[tuple[int, int]]) -> bool:
+    """Whether the share's clause gives it to a region ("Asia 10 per cent")."""
+    c0, c1 = spans[clause_of(spans, q.start)]
+    if not REGION.search(a.text, c0, q.start):
+        return False
+    return not any(c0 <= m.start < c1 for m in a.countries() if m.entity.name not in _REGIONS)
+
+
+def _sentence_shares(a: Analysed, carried: bool, previous: list[Observation]) -> list[Observation]:
+    spans = clauses(a.text, split_and=True)
+    shares = _shares(a, spans, carried)
+    # "the figures were 29 per cent and 20 per cent": the countries of the sentence
+    # before, in the same order.
+    order = list(dict.fromkeys(o.country for o in previous if o.country))
+    if carried and shares and not a.countries() and len(shares) == len(order):
+        return [
+            a.observation("talent_share_pct", q.value, country=c, qualifier=previous[0].qualifier)
+            for q, c in zip(shares, order, strict=True)
+        ]
+    found: list[Observation] = []
+    for q in shares:
+        if _TIER_BEFORE.search(a.text, max(0, q.start - 12), q.start):
+            continue  # "the top 2 per cent": a tier, not a share
+        country: str | None
+        if _FROM_BEFORE.search(a.text, max(0, q.start - 20), q.start) and found:
+            # "rose to 28 per cent from 11 per cent": the same country's earlier share.
+            country = found[-1].country
+        else:
+            country = _owner(a, q, spans)
+        if country is None or country in _REGIONS or _regional(a, q, spans):
+            continue
+        qualifier = _qualifier(a, q) or (previous[-1].qualifier if carried and previous else None)
+        found.append(
+            a.observation("talent_share_pct", q.value, country=country, qualifier=qualifier)
+        )
+    return found

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 
 from extractors.metrics.document import AI_TERM, Analysed, Document
-from extractors.metrics.entities import Entity, Mention, gazetteer, proper_name_at
-from extractors.metrics.numbers import Quantity
+from extractors.metrics.entities import Entity, Mention, find_mentions, gazetteer, proper_name_at
+from extractors.metrics.numbers import Quantity, find_quantities
+from extractors.metrics.periods import find_periods
+from extractors.metrics.tables import plain_number
 from schemas.records import Observation
 
 _KIND = r"(?P<kind>monthly|weekly|daily|registered|active|total|cumulative)"
@@ -20,8 +22,10 @@ _NOUN = r"(?P<noun>users?|MAUs?|DAUs?|WAUs?|downloads|installs|installations)"
 _AFTER_COUNT = re.compile(
     rf"^\s*(?:{_KIND}(?:[\s-]+active)?\s+|active\s+)?(?:(?:AI|app|chatbot|global|individual|unique)\s+)?"
     rf"(?:{_NOUN}\b|(?P<user_count>user\s+(?:count|base|tally|mark|milestone)))"
-    r"|^\s*(?P<people>people|individuals|consumers)\s+(?:\w+\s+)?(?:use|using|used|have\s+used|tried)\b"
+    r"|^\s*(?P<people>people|individuals|consumers|(?:unique\s+)?visitors)\s+(?:\w+\s+){0,2}?"
+    r"(?:use|uses|using|used|tried|visited|opened)\b"
     r"|^\s*(?:people|users|individuals)\s+(?:every|each|a|per)\s+(?P<per>day|week|month)\b"
+    r"|^\s*(?P<whom>of\s+(?:whom|them|those|these))\s+(?:\w+\s+){0,2}?(?:use|uses|used|using|are|were)\b"
     r"|^\s*(?P<times>times)\b",
     re.IGNORECASE,
 )
@@ -43,7 +47,12 @@ _NOT_USERS = re.compile(
 _NOT_USERS_AFTER = re.compile(
     r"^\s*(?:paying|paid|business|enterprise|developer|API)\b", re.IGNORECASE
 )
-_USER_WORDS = re.compile(r"users?|MAU|DAU|WAU|download|install|people|individuals|consumers", re.I)
+_RATE = re.compile(
+    r"\s+(?:[\w'’-]+\s+){0,3}?(?:every|each|a|per)\s+(?P<per>day|week|month)\b", re.IGNORECASE
+)
+_USER_WORDS = re.compile(
+    r"users?|MAU|DAU|WAU|download|install|people|individuals|consumers|visitors", re.I
+)
 _PER = {"day": "daily_active", "week": "weekly_active", "month": "monthly_active"}
 _QUALIFIERS = {
     "monthly": "monthly_active",
@@ -66,7 +75,23 @@ _PRONOUN = re.compile(
     re.IGNORECASE,
 )
 _ELLIPSIS_AFTER = re.compile(
-    r"^\s*(?:[,.;)]|$|in\b|by\b|as\s+of\b|and\b|to\b|for\b|a\s+year|last\b|this\b|earlier\b)",
+    r"^\s*(?:[,.;)]|$|in\b|by\b|as\s+of\b|and\b|to\b|for\b|a\s+year|last\b|this\b|earlier\b|"
+    r"on\b|at\b|since\b|before\b|after\b|three\s+days|two\s+days|a\s+week|a\s+month)",
+    re.IGNORECASE,
+)
+_USE_AFTER = re.compile(
+    r"\s+(?:(?:unique\s+)?(?:people|users|individuals|visitors|consumers)\s+)(?:\w+\s+){0,2}?"
+    r"(?:use|uses|used|using|tried|visited|opened|chat\s+with)\s+"
+)
+_POSSESSOR = re.compile(
+    r"\b([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)['’]s\s+(?:(?:estimated|reported|roughly|about|"
+    r"some|nearly|more\s+than|over)\s+)?$"
+)
+# "157 million monthly users for it", "143 million for DeepSeek": the owner after the count.
+_OWNER_AFTER = re.compile(
+    r"\s+(?:(?:[\w-]+\s+){0,4}?(?:users?|MAUs?|DAUs?|downloads|installs)\s+)?"
+    r"(?:for|of|on|at)\s+(?:(?P<pronoun>it|them|the\s+(?:app|chatbot|assistant|service|bot))\b|"
+    r"(?:[a-z]+\s+){0,2})",
     re.IGNORECASE,
 )
 _NOW = re.compile(r"\b(?:now|currently|today)\b", re.IGNORECASE)
@@ -83,7 +108,12 @@ def _qualifier(word: str | None) -> str:
     return _QUALIFIERS.get(word.lower(), "total")
 
 
-def _user_quantities(a: Analysed, carried: str | None = None) -> list[tuple[Quantity, str]]:
+#: A user count, its qualifier and, for a bare count that borrows its unit ("and 200
+#: million in August"), the count it borrows from.
+UserCount = tuple[Quantity, str, Quantity | None]
+
+
+def _user_quantities(a: Analysed, carried: str | None = None) -> list[UserCount]:
     """Counts in the sentence that are user numbers, with their qualifier; ``carried`` is
     the qualifier of the previous sentence's counts, which bare counts here continue
     ("Doubao had 157 million monthly users. DeepSeek ranked second with 143 million.")."""
@@ -92,12 +122,12 @@ def _user_quantities(a: Analysed, carried: str | None = None) -> list[tuple[Quan
     found: list[tuple[Quantity, str]] = []
     if counts and carried and not _USER_WORDS.search(text):
         return [
-            (q, carried)
+            (q, carried, None)
             for q in counts
             if q.scaled and _ELLIPSIS_AFTER.match(text[q.end : q.end + 20])
         ]
     if not counts or not _USER_WORDS.search(text):
-        return found
+        return []
     for q in counts:
         after = text[q.end : q.end + 80]
         # Windows keep the work per number small in long sentences.
@@ -111,6 +141,11 @@ def _user_quantities(a: Analysed, carried: str | None = None) -> list[tuple[Quan
         if m and m.group("per"):
             # "used by 400 million people every week"
             found.append((q, _PER[m.group("per").lower()]))
+            continue
+        if m and (m.group("people") or m.group("whom")):
+            # "13 million visitors used it each day", "185 million of whom use it weekly"
+            rate = _RATE.match(text, q.end + m.end())
+            found.append((q, _PER[rate.group("per").lower()] if rate else "total"))
             continue
         if (
             m
@@ -140,13 +175,13 @@ def _sentence_kind(text: str) -> str | None:
 
 def _ellipses(
     a: Analysed, counts: list[Quantity], found: list[tuple[Quantity, str]]
-) -> list[tuple[Quantity, str]]:
+) -> list[UserCount]:
     """ "300 million weekly users in December and 200 million in August": the second
     count borrows the first's unit; "from 100 million to 200 million users" likewise."""
     if not found:
-        return found
+        return []
     have = {q.start for q, _ in found}
-    extra: list[tuple[Quantity, str]] = []
+    extra: list[UserCount] = []
     for q in counts:
         if q.start in have or not q.scaled:
             continue
@@ -156,8 +191,9 @@ def _ellipses(
         gap = a.text[min(q.end, nearest[0].end) : max(q.start, nearest[0].start)]
         if len(gap) > 90 or re.search(r"[;:]|\b(?:revenue|paid|paying|subscri)", gap):
             continue
-        extra.append((q, nearest[1]))
-    return sorted(found + extra, key=lambda f: f[0].start)
+        extra.append((q, nearest[1], nearest[0]))
+    direct: list[UserCount] = [(q, kind, None) for q, kind in found]
+    return sorted(direct + extra, key=lambda f: f[0].start)
 
 
 def _product_for_company(doc: Document, company: Entity, upto: int) -> Entity | None:
@@ -175,31 +211,64 @@ def _product_for_company(doc: Document, company: Entity, upto: int) -> Entity | 
 
 
 def _subject(doc: Document, a: Analysed, q: Quantity, focus: Entity | None) -> Entity | None:
-    """The product (or company) a user count belongs to: named in its clause, named
-    before it, referred to ("the app", "its users"), or named after it."""
+    """The product (or company) a user count belongs to: named before it in its clause,
+    referred to ("the app", "its users"), named right after ("users for Doubao"), named
+    earlier in the sentence, or anywhere in it."""
     kinds = ("product", "ai_company", "tech_company", "platform", "chip_maker")
     named = [m for m in a.mentions if m.entity.kind in kinds]
     c0, c1 = a.clauses[a.clause_at(q.start)]
-    in_clause = [m for m in named if c0 <= m.start < c1]
-    before = [m for m in named if m.end <= q.start]
-    pick = _prefer_product([m for m in in_clause if m.end <= q.start]) or (
-        _prefer_product(in_clause) if in_clause else None
-    )
+    # "X's 600 million users": the count is the possessor's, known or not.
+    owner_of = _POSSESSOR.search(a.text, max(0, q.start - 60), q.start)
+    if owner_of is not None:
+        mention = next((m for m in named if m.end == owner_of.end(1)), None)
+        if mention is None:
+            return None
+        if mention.entity.kind == "platform":
+            return mention.entity
+    # "500 million people use ChatGPT every week": the product they use.
+    used = _USE_AFTER.match(a.text, q.end)
+    if used is not None:
+        target = next((m for m in named if m.start == used.end()), None)
+        if target is not None:
+            return _as_product(doc, a, target.entity)
+    pick = _prefer_product([m for m in named if c0 <= m.start and m.end <= q.start])
     if pick is None and _PRONOUN.search(a.text[c0 : q.start]) and focus is not None:
-        return focus
-    pick = pick or _prefer_product(before)
+        return _as_product(doc, a, focus)
+    owner = _OWNER_AFTER.match(a.text, q.end)
+    if pick is None and owner:
+        if owner.group("pronoun"):
+            if focus is not None:
+                return focus
+        else:
+            pick = next((m for m in named if m.start == owner.end()), None)
+    pick = pick or _prefer_product([m for m in named if c0 <= m.start < c1])
+    pick = pick or _prefer_product([m for m in named if m.end <= q.start])
     if pick is None:
         if focus is not None and _PRONOUN.search(a.text[: q.start]):
             return focus
         pick = _prefer_product(named)
     if pick is None:
         return _unknown_subject(doc, a, q)
-    ent = pick.entity
+    return _as_product(doc, a, pick.entity)
+
+
+def _as_product(doc: Document, a: Analysed, ent: Entity) -> Entity:
+    """A company stands for its product when the story has just named it."""
     if ent.kind in ("tech_company", "ai_company", "chip_maker"):
         product = _product_for_company(doc, ent, a.index)
         if product is not None:
             return product
     return ent
+
+
+def _named_owner(a: Analysed, q: Quantity) -> bool:
+    """Whether a bare count names its own product ("143 million for DeepSeek", "and
+    Kimi 36 million")."""
+    c0, _ = a.clauses[a.clause_at(q.start)]
+    if any(c0 <= m.start and m.end <= q.start for m in a.mentions if m.entity.kind != "country"):
+        return True
+    owner = _OWNER_AFTER.match(a.text, q.end)
+    return bool(owner and any(m.start == owner.end() for m in a.mentions))
 
 
 def _prefer_product(ms: list[Mention]) -> Mention | None:
@@ -273,14 +342,20 @@ def extract_users(doc: Document) -> list[Observation]:
     focus: Entity | None = _title_focus(doc)
     carried: str | None = None
     gz = gazetteer()
-    for a in doc.sentences:
+    for a in doc.prose():
         products = [m.entity for m in a.mentions if m.entity.kind in ("product", "ai_company")]
         emitted = False
         last_qualifier = "total"
-        for q, qualifier in _user_quantities(a, carried):
+        owners: dict[int, Entity] = {}
+        for q, qualifier, source in _user_quantities(a, carried):
             if not _MIN_USERS <= q.value <= _MAX_USERS:
                 continue
             ent = _subject(doc, a, q, focus)
+            if source is not None and source.start in owners and not _named_owner(a, q):
+                # "2.6 million times ..., up from about 1 million on Friday": same app.
+                ent = owners[source.start]
+            if ent is not None:
+                owners[q.start] = ent
             if ent is None or ent.kind == "platform":
                 continue
             if ent.kind not in ("product", "ai_company") and not AI_TERM.search(a.text):
@@ -307,7 +382,8 @@ def extract_users(doc: Document) -> list[Observation]:
         if not emitted and products:
             focus = products[0]
         carried = last_qualifier if emitted else None
-    return out
+    stated = {(o.entity, o.value) for o in out}
+    return out + [o for o in _table_users(doc) if (o.entity, o.value) not in stated]
 
 
 def _title_focus(doc: Document) -> Entity | None:
@@ -315,3 +391,124 @@ def _title_focus(doc: Document) -> Entity | None:
         if m.entity.kind == "product":
             return m.entity
     return None
+
+
+# --- Tables ---------------------------------------------------------------
+# "Product | Maker | Users | Measure | As of" with rows such as
+# "Acme Chat | Acme | 80 million | Monthly active users | May 2025".
+
+_USERS_HEAD = (r"\busers?\b", r"\bMAUs?\b", r"\bDAUs?\b", r"\baudience\b", r"\bdownloads\b")
+_MEASURE_HEAD = (r"measure", r"metric", r"\btype\b", r"\bkind\b", r"\bbasis\b", r"counts?\b")
+_MAKER_HEAD = (r"maker", r"company", r"developer", r"owner", r"\bfirm\b", r"\bby\b")
+_DATE_HEAD = (r"as\s+of", r"\bdate\b", r"\bwhen\b", r"\bperiod\b", r"\bmonth\b", r"reported")
+_PRODUCT_HEAD = (r"product", r"\bapp\b", r"chatbot", r"assistant", r"\bmodel\b", r"service")
+_COUNT_UNIT = re.compile(
+    r"\(\s*(?P<s>m|mn|millions?|bn|billions?|k|thousands?)\s*\)|\bin\s+(?P<w>millions|billions)\b",
+    re.IGNORECASE,
+)
+_COUNT_SCALES = {"m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "k": 1e3}
+_MEASURE_WORDS = re.compile(
+    r"\b(?P<w>monthly|weekly|daily|registered|downloads?|installs?|total|cumulative|MAUs?|DAUs?|"
+    r"WAUs?)\b",
+    re.IGNORECASE,
+)
+
+
+def _count_scale(text: str) -> float:
+    m = _COUNT_UNIT.search(text)
+    if not m:
+        return 1.0
+    word = (m.group("s") or m.group("w")).lower()
+    word = word[:-1] if word.endswith("s") and len(word) > 3 else word
+    return _COUNT_SCALES.get(word, _COUNT_SCALES.get(word[:1], 1.0))
+
+
+def _measure(text: str) -> str | None:
+    m = _MEASURE_WORDS.search(text)
+    if not m:
+        return None
+    word = m.group("w").lower()
+    if word.startswith(("download", "install")):
+        return "downloads"
+    if word in ("total", "cumulative"):
+        return "total"
+    return _qualifier(word)
+
+
+def _table_users(doc: Document) -> list[Observation]:
+    """User counts read from tables with a users column, one per product row."""
+    out: list[Observation] = []
+    gz = gazetteer()
+    for table in doc.tables:
+        users = table.column(*_USERS_HEAD)
+        if users is None:
+            continue
+        context = f"{table.caption} {' '.join(table.header)} {doc.title or ''}"
+        measure = table.column(*_MEASURE_HEAD)
+        maker = table.column(*_MAKER_HEAD)
+        date = table.column(*_DATE_HEAD)
+        product = table.column(*_PRODUCT_HEAD)
+        product = 0 if product is None or product == users else product
+        scale = _count_scale(f"{table.header[users]} {table.caption}")
+        for row in table.rows:
+            cells = row.cells
+            if max(users, product) >= len(cells):
+                continue
+            value = _cell_count(cells[users], scale)
+            if value is None or not _MIN_USERS <= value <= _MAX_USERS:
+                continue
+            ent = _cell_entity(cells[product])
+            if ent is None or ent.kind == "platform":
+                continue
+            if ent.kind not in ("product", "ai_company") and not AI_TERM.search(context):
+                continue
+            qualifier = (
+                (_measure(cells[measure]) if measure is not None and measure < len(cells) else None)
+                or _measure(table.header[users])
+                or "total"
+            )
+            org = None
+            if maker is not None and maker < len(cells):
+                named = gz.get(cells[maker].strip())
+                org = named.name if named else (cells[maker].strip() or None)
+            made_by = gz.get(ent.maker) if ent.maker else None
+            org = (made_by.name if made_by else None) or org
+            period = None
+            if date is not None and date < len(cells):
+                dated = [p for p in find_periods(cells[date], doc.published) if p.period]
+                period = dated[0].period if dated else None
+            org_entity = gz.get(org)
+            country = gz.maker_country(ent) or (org_entity.country if org_entity else None)
+            out.append(
+                Observation(
+                    "user_count",
+                    value,
+                    doc.text[row.start : row.end],
+                    entity=ent.name,
+                    org=org,
+                    country=country,
+                    qualifier=qualifier,
+                    period=period,
+                    evidence_start=row.start,
+                    evidence_end=row.end,
+                )
+            )
+    return out
+
+
+def _cell_count(cell: str, scale: float) -> float | None:
+    counts = [q for q in find_quantities(cell) if q.kind == "count"]
+    if counts:
+        q = counts[0]
+        return q.value if q.scaled else q.value * scale
+    value = plain_number(cell)
+    return value * scale if value is not None else None
+
+
+def _cell_entity(cell: str) -> Entity | None:
+    """The product a cell names: a known one mentioned in it, else the cell as a name."""
+    found = [m for m in find_mentions(cell) if m.entity.kind != "country"]
+    if found:
+        return found[0].entity
+    name = cell.strip(" *†")
+    return Entity(name, "product") if name and name[0].isupper() else None

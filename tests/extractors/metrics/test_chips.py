@@ -106,3 +106,83 @@ def test_demonym_of_customers_is_not_the_actor() -> None:
 def test_transit_countries_are_not_targets() -> None:
     (e,) = _events("The rules restrict AI chip sales, to stop smuggling via Singapore.")
     assert e[1] is None
+
+
+def _actions(text: str) -> list[tuple[str | None, str | None]]:
+    return [(o.country, o.action) for o in run(text, "chip_export_event")]
+
+
+def test_the_same_move_for_another_company_is_another_event() -> None:
+    text = (
+        "The US has told Nvidia that it needs a licence to ship its A100 chips to China. "
+        "AMD said it had received similar instructions for its MI250 accelerator."
+    )
+    events = run(text, "chip_export_event")
+    assert [(o.country, o.action) for o in events] == [("US", "restrict"), ("US", "restrict")]
+    assert events[1].evidence.startswith("AMD said")
+
+
+def test_a_listing_announced_with_new_rules_is_its_own_event() -> None:
+    text = (
+        "The Commerce Department on Monday restricted sales of advanced memory chips to China. "
+        "The department also added 80 Chinese firms to its entity list."
+    )
+    assert len(run(text, "chip_export_event")) == 2
+
+
+def test_two_moves_by_two_actors_in_one_sentence() -> None:
+    text = (
+        "Beijing banned exports of gallium to the US in May, a day after Washington added "
+        "advanced memory to its chip export controls."
+    )
+    assert _actions(text) == [("CN", "ban"), ("US", "restrict")]
+
+
+def test_a_suspension_and_the_controls_it_suspends() -> None:
+    text = (
+        "China said it would suspend for a year the controls on rare earths it announced on "
+        "October 9."
+    )
+    got = [(o.action, o.period) for o in run(text, "chip_export_event")]
+    assert got == [("relax", None), ("restrict", "2024-10-09")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Export controls are a tariff by another name," said an analyst in Tokyo.',
+        "Washington has tightened and loosened its chip controls several times.",
+        "Nvidia designed the H20 to comply with US export rules.",
+        "China's foreign ministry called the chip export controls an abuse of power.",
+        "Analysts expect Washington to tighten controls on AI chips next year.",
+        "Washington has pressed the Netherlands to curb sales of chipmaking tools to China.",
+        "Sales could be hit if the government does not grant licences for the chips.",
+        "An executive order will restrict American investment in Chinese chip companies.",
+    ],
+)
+def test_more_non_events(text: str) -> None:
+    assert run(text, "chip_export_event") == []
+
+
+def test_reported_plans_and_counterfactuals_are_moves() -> None:
+    assert _actions("Japan said on Friday it would require licences for chip tool exports.") == [
+        ("JP", "restrict")
+    ]
+    text = "The US framework would have capped the computing power most countries could import."
+    assert _actions(text) == [("US", "restrict")]
+
+
+def test_a_measure_older_than_the_news_stays_apart() -> None:
+    text = (
+        "China's commerce ministry said on Tuesday it would no longer approve exports of gallium "
+        "to the United States. China had required licences for gallium exports since August "
+        "last year."
+    )
+    got = [(o.country, o.action, o.period) for o in run(text, "chip_export_event")]
+    assert got == [("CN", "ban", "2024-10-15"), ("CN", "restrict", "2023-08")]
+
+
+def test_the_chip_made_by_a_chinese_foundry_is_a_domestic_launch() -> None:
+    text = "Huawei's new phone runs on a processor made by SMIC with a 7nm process."
+    (o,) = run(text, "chip_export_event")
+    assert (o.country, o.action) == ("CN", "domestic_chip_launch")

@@ -41,3 +41,17 @@ def test_yen_sign_follows_the_sentence() -> None:
     cn = to_usd(_money(1e9, "¥"), 2023, "Chinese chip subsidies")
     assert jp is not None and cn is not None
     assert jp[2] == "JPY" and cn[2] == "CNY"
+
+
+def test_a_month_converts_at_that_months_rate() -> None:
+    monthly = to_usd(_money(1e9, "EUR"), 2025, "", "2025-09")
+    yearly = to_usd(_money(1e9, "EUR"), 2025)
+    assert monthly is not None and yearly is not None
+    assert monthly[0] == pytest.approx(1e9 * 1.173, rel=0.01)
+    assert monthly[0] != yearly[0]
+
+
+def test_a_range_of_months_converts_at_the_years_rate() -> None:
+    assert to_usd(_money(7e9, "CNY"), 2023, "", "2023-01/2023-11") == to_usd(
+        _money(7e9, "CNY"), 2023
+    )

@@ -116,3 +116,102 @@ def test_same_period_is_carried_to_the_next_total() -> None:
         "Japanese AI startups raised $1 billion over the same period."
     )
     assert _totals(text) == [("KR", 2e9, "2023"), ("JP", 1e9, "2023")]
+
+
+def test_ranking_sentences_continue_the_totals() -> None:
+    text = (
+        "Private AI investment in Canada reached $2.9 billion in 2019. "
+        "Israel came second with $1.4 billion, and France a distant third at $900 million. "
+        "Japan was fourth at $700 million."
+    )
+    assert _totals(text) == [
+        ("CA", 2.9e9, "2019"),
+        ("IL", 1.4e9, "2019"),
+        ("FR", 900e6, "2019"),
+        ("JP", 700e6, "2019"),
+    ]
+
+
+def test_relative_clause_and_ratio() -> None:
+    text = (
+        "Indian AI companies drew $6 billion of venture money in 2020, four times the amount "
+        "invested in Spain, which was next with $1.5 billion."
+    )
+    assert _totals(text) == [("IN", 6e9, "2020"), ("ES", 1.5e9, "2020")]
+
+
+def test_comparison_years_do_not_date_the_total() -> None:
+    text = (
+        "Korean AI start-ups closed 180 deals in 2021. "
+        "The total they raised came to $1.2 billion, 40 per cent more than in 2020."
+    )
+    assert _totals(text) == [("KR", 1.2e9, "2021")]
+
+
+def test_change_from_a_base_takes_the_base_its_own_year() -> None:
+    text = (
+        "Israeli AI start-ups closed 90 deals this year. "
+        "The money raised rose to 20 billion shekels ($5.4 billion) from $3.9 billion last year."
+    )
+    assert _totals(text) == [("IL", 5.4e9, "2024"), ("IL", 3.9e9, "2023")]
+
+
+def test_a_count_compared_with_a_deal_count_is_one() -> None:
+    text = "Brazilian AI firms closed 64 funding deals in 2022, fewer than the 80 recorded in 2021."
+    assert _deals(text) == [("BR", 64, "2022"), ("BR", 80, "2021")]
+
+
+def test_report_editions_are_not_periods() -> None:
+    text = (
+        "Private investment in Swedish AI companies reached $1.1 billion in 2021, "
+        "according to the 2022 AI Index published on Monday."
+    )
+    assert _totals(text) == [("SE", 1.1e9, "2021")]
+
+
+def test_a_global_sentence_dates_the_country_totals_after_it() -> None:
+    text = (
+        "Global private AI investment fell to $80 billion in 2019. "
+        "Funding for robotics held up. "
+        "American AI companies drew $40 billion, ahead of China with $9 billion."
+    )
+    assert _totals(text) == [("US", 40e9, "2019"), ("CN", 9e9, "2019")]
+
+
+def test_another_sources_figure_for_the_same_total() -> None:
+    text = (
+        "Indian AI start-ups raised about $1 billion across 300 deals in 2022, one tracker says. "
+        "Another database puts the figure at $1.6 billion."
+    )
+    assert _totals(text) == [("IN", 1e9, "2022"), ("IN", 1.6e9, "2022")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Globally, AI start-ups raised $20 billion in the quarter, and deals fell to 600.",
+        "Asian AI companies raised $4 billion across 200 deals and European ones $3 billion.",
+        "Investors have poured $20 billion into Chinese AI chipmakers since 2020.",
+        "The median AI round in Japan was $12 million last year.",
+        "Acme AI listed in Hong Kong, raising HK$3 billion in its initial public offering.",
+        "Zeta AI, Orbit Labs and Kestrel AI raised $900 million between them in 2023.",
+    ],
+)
+def test_more_distractors(text: str) -> None:
+    assert run(text, "ai_investment_usd") == [] and run(text, "ai_deal_count") == []
+
+
+def test_all_sector_total_in_a_contrast_clause() -> None:
+    text = (
+        "American AI firms took $60 billion in the first half, while the overall US venture "
+        "market raised $140 billion."
+    )
+    assert [o.value for o in run(text, "ai_investment_usd")] == [60e9]
+
+
+def test_a_total_repeated_later_is_recorded_once() -> None:
+    text = (
+        "Swiss AI start-ups raised $1.3 billion in 2023. "
+        "Analysts cheered. Swiss AI start-ups raised $1.3 billion in 2023, the report repeats."
+    )
+    assert _totals(text) == [("CH", 1.3e9, "2023")]

@@ -72,3 +72,26 @@ def test_numbers_that_look_like_years_are_not() -> None:
 def test_year_of() -> None:
     assert year_of("2023-01/2023-11") == 2023
     assert year_of(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("since August last year", "2023-08"),
+        ("in December of next year", "2025-12"),
+        ("in the first 11 months alone", "2023-01/2023-11"),
+        ("in the first half, while", "2024-01/2024-06"),
+        ("the 2023 AI Index found", None),
+        ("its 2022 edition", None),
+        ("the 2021 peak", "2021"),
+    ],
+)
+def test_more_expressions(text: str, period: str | None) -> None:
+    assert (_periods(text) or [None])[0] == period
+
+
+def test_the_same_month_is_the_month_named_before() -> None:
+    assert _periods("It raised money last October and said the same month that") == [
+        "2023-10",
+        "2023-10",
+    ]

@@ -101,3 +101,105 @@ def test_backer_named_as_a_modifier() -> None:
     assert _rounds("Backed by Alibaba, Orbit Labs raised $1 billion.") == [
         ("Orbit Labs", 1e9, "Alibaba")
     ]
+
+
+_MORE_FORMS = [
+    (
+        "Orbit Labs, a robotics start-up, is backed by Tencent, which invested $80 million in the "
+        "company in 2021.",
+        ("Orbit Labs", 80e6, "Tencent"),
+    ),
+    (
+        "Nimbus AI, founded by two former researchers, closed a round last month, raising "
+        "$90 million from investors including Accel and Sequoia.",
+        ("Nimbus AI", 90e6, "Accel"),
+    ),
+    (
+        "Kestrel AI announced its third financing round of the year, adding $45 million.",
+        ("Kestrel AI", 45e6, None),
+    ),
+    (
+        "A tracker counts Tencent's latest investment in Orbit Labs as a $70 million round.",
+        ("Orbit Labs", 70e6, "Tencent"),
+    ),
+    (
+        "Kestrel AI's last big raise was a $200 million round led by Accel.",
+        ("Kestrel AI", 200e6, "Accel"),
+    ),
+    (
+        "The start-up, Nebula AI, picked up $30 million from investors including Greenoaks.",
+        ("Nebula AI", 30e6, "Greenoaks"),
+    ),
+    (
+        "Paris-based Helix Robotics raised $80 million in a Series B led by Index Ventures.",
+        ("Helix Robotics", 80e6, "Index Ventures"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), _MORE_FORMS)
+def test_more_round_forms(text: str, expected: tuple[str, float, str | None]) -> None:
+    assert _rounds(text) == [expected]
+
+
+def test_the_company_in_focus_raised_again() -> None:
+    text = (
+        "Nimbus AI said on Monday it had raised $500 million in a Series C round. "
+        "Investors include Accel, Nvidia and AMD. "
+        "The company raised its first $200 million in May."
+    )
+    assert [(e, v) for e, v, _ in _rounds(text)] == [("Nimbus AI", 500e6), ("Nimbus AI", 200e6)]
+
+
+def test_an_investors_share_of_the_round_just_reported() -> None:
+    text = (
+        "Kestrel AI has raised $300 million in a round led by Nvidia. "
+        "Nvidia is contributing $200 million, giving it a stake of about 8 per cent."
+    )
+    assert _rounds(text) == [("Kestrel AI", 300e6, "Nvidia"), ("Kestrel AI", 200e6, "Nvidia")]
+
+
+def test_the_speaker_is_the_raiser_of_it() -> None:
+    text = (
+        "Orbit Labs raised $50 million last October from Tencent, and Kestrel AI said the same "
+        "month that it had raised $40 million."
+    )
+    assert [(e, v) for e, v, _ in _rounds(text)] == [("Orbit Labs", 50e6), ("Kestrel AI", 40e6)]
+
+
+def test_a_round_told_twice_is_recorded_once() -> None:
+    text = (
+        "Orbit Labs raised $50 million led by Accel. "
+        "The $50 million round, Orbit Labs said, will pay for robots."
+    )
+    assert len(run(text, "funding_round_usd")) == 1
+
+
+def test_euro_rounds_convert_at_the_months_rate() -> None:
+    (o,) = run("Helix Robotics raised €100 million in September 2025.", "funding_round_usd")
+    assert o.original_currency == "EUR" and o.period == "2025-09"
+    assert 115e6 < o.value < 119e6  # about 1.17 dollars per euro that month
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Orbit Labs has raised $900 million since its founding.",
+        "Tencent has invested a total of $300 million in Orbit Labs.",
+        "Orbit Labs raised HK$4 billion in its initial public offering.",
+        "Kestrel AI, Zeta AI and Orbit Labs raised $700 million between them this year.",
+        "Orbit Labs secured a $500 million credit facility from banks.",
+    ],
+)
+def test_sums_and_public_offerings_are_not_rounds(text: str) -> None:
+    assert run(text, "funding_round_usd") == []
+
+
+def test_a_second_amount_from_another_investor() -> None:
+    text = "In 2022 Orbit Labs took $50 million from Tencent and up to $80 million from Accel."
+    assert _rounds(text) == [("Orbit Labs", 50e6, "Tencent"), ("Orbit Labs", 80e6, "Accel")]
+
+
+def test_a_further_investment_by_the_speaker() -> None:
+    text = "Tencent said on Monday it had invested a further $90 million in Orbit Labs."
+    assert _rounds(text) == [("Orbit Labs", 90e6, "Tencent")]

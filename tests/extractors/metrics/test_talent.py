@@ -33,8 +33,24 @@ def test_next_sentence_continues_the_figures() -> None:
 
 
 def test_qualifier_names_the_pool() -> None:
-    (o,) = run("Germany hosts 4% of the world's top-tier AI researchers.", "talent_share_pct")
+    (o,) = run(
+        "Germany accounts for 4% of the world's top-tier AI researchers.", "talent_share_pct"
+    )
     assert o.qualifier == "top-tier AI researchers"
+
+
+def test_qualifier_says_where_researchers_studied_or_work() -> None:
+    text = (
+        "Indian universities trained 9 per cent of top AI researchers. "
+        "Canadian labs employ 4 per cent of top AI researchers, and 2 per cent of the most "
+        "elite ones work in Canada."
+    )
+    kinds = [(o.country, o.value, o.qualifier) for o in run(text, "talent_share_pct")]
+    assert kinds == [
+        ("IN", 9, "undergraduate_origin"),
+        ("CA", 4, "work_location"),
+        ("CA", 2, "work_location_elite"),
+    ]
 
 
 def test_not_talent() -> None:
@@ -51,3 +67,39 @@ def test_origin_beats_workplace() -> None:
 def test_a_source_is_not_a_talent_pool() -> None:
     text = "According to researchers at a think tank, Korea's share of AI patents reached 12%."
     assert _shares(text) == []
+
+
+def test_coordinated_shares_without_the_word_ai() -> None:
+    text = (
+        "AI researchers are the scarcest input of all. "
+        "Canadian labs employ 14 per cent of top-tier researchers, against 6 per cent in India. "
+        "Among the most elite researchers, 9 per cent work in Canada and 2 per cent in India."
+    )
+    assert _shares(text) == [("CA", 14), ("IN", 6), ("CA", 9), ("IN", 2)]
+
+
+def test_a_share_changed_from_an_earlier_one_keeps_its_country() -> None:
+    text = "India now trains 21 per cent of top AI researchers, up from 12 per cent in 2019."
+    assert _shares(text) == [("IN", 21), ("IN", 12)]
+    text = "France's share of elite AI researchers rose to 6 per cent from 4 per cent."
+    assert _shares(text) == [("FR", 6), ("FR", 4)]
+
+
+def test_figures_follow_the_countries_of_the_sentence_before() -> None:
+    text = (
+        "Some 21 per cent of top AI researchers studied in India, against 9 per cent in Canada. "
+        "In the first edition, the figures were 12 per cent and 7 per cent."
+    )
+    assert _shares(text) == [("IN", 21), ("CA", 9), ("IN", 12), ("CA", 7)]
+
+
+def test_regions_hold_no_country_share() -> None:
+    text = (
+        "Canada trained 9 per cent of top AI researchers, Europe 14 per cent and Asia 6 per cent."
+    )
+    assert _shares(text) == [("CA", 9)]
+
+
+def test_a_tier_is_not_a_share() -> None:
+    text = "Among the top 2 per cent of AI researchers, 11 per cent work in Canada."
+    assert _shares(text) == [("CA", 11)]

@@ -104,3 +104,52 @@ def test_company_alone_in_an_unrelated_story_is_not_its_chatbot() -> None:
         "Baidu's search engine has 600 million monthly users."
     )
     assert run(text, "user_count") == []
+
+
+def test_people_who_use_a_product_each_day() -> None:
+    text = "About 9 million unique visitors used Claude each day in March, a traffic panel found."
+    assert _users(text) == [("Claude", "Anthropic", 9e6, "daily_active")]
+
+
+def test_of_whom_continues_the_product() -> None:
+    text = "Kimi has 40 million monthly active users, about 12 million of whom use it every day."
+    assert _users(text) == [
+        ("Kimi", "Moonshot AI", 40e6, "monthly_active"),
+        ("Kimi", "Moonshot AI", 12e6, "daily_active"),
+    ]
+
+
+def test_counts_for_it_and_for_a_named_rival() -> None:
+    text = (
+        "Doubao is the most used chatbot in China. "
+        "A tracker counted 90 million monthly active users for it in May, against 60 million "
+        "for Kimi."
+    )
+    assert _users(text) == [
+        ("Doubao", "ByteDance", 90e6, "monthly_active"),
+        ("Kimi", "Moonshot AI", 60e6, "monthly_active"),
+    ]
+
+
+def test_an_earlier_count_of_the_same_app() -> None:
+    text = (
+        "Yuanbao topped the App Store this week. "
+        "The app had been downloaded 3 million times across the App Store and Google Play by "
+        "Sunday, up from about 1 million on Thursday."
+    )
+    assert [(e, v, k) for e, _, v, k in _users(text)] == [
+        ("Yuanbao", 3e6, "downloads"),
+        ("Yuanbao", 1e6, "downloads"),
+    ]
+
+
+def test_a_platforms_users_are_not_its_assistants() -> None:
+    assert _users("Grok is offered to WeChat's 1.3 billion users.") == []
+
+
+def test_the_product_people_use_beats_the_company_in_focus() -> None:
+    text = (
+        "OpenAI said on Monday it had closed a funding round. "
+        "The company said 600 million people now use ChatGPT every week."
+    )
+    assert _users(text) == [("ChatGPT", "OpenAI", 600e6, "weekly_active")]
