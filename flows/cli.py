@@ -7,10 +7,12 @@ errors become one clean message and exit code 1 here, in one place.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -43,6 +45,7 @@ class QueryFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    parquet = "parquet"
 
 
 class ReportFormat(StrEnum):
@@ -50,6 +53,7 @@ class ReportFormat(StrEnum):
 
     terminal = "terminal"
     markdown = "markdown"
+    html = "html"
 
 
 class StatusFormat(StrEnum):
@@ -241,13 +245,21 @@ def query(
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
     fmt: Annotated[
-        QueryFormat, typer.Option("--format", "-f", help="table, csv or json.")
+        QueryFormat, typer.Option("--format", "-f", help="table, csv, json or parquet.")
     ] = QueryFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (required for parquet)."),
+    ] = None,
 ) -> None:
-    """Query stored observations with filters."""
-    from schemas.records import CONTRACT_KEYS
+    """Query stored observations with filters; JSON is a list of objects with fixed keys."""
+    from reports import export
     from schemas.store import ObservationFilter
 
+    if fmt == QueryFormat.parquet and output is None:
+        raise _fail("--format parquet needs --output FILE")
+    if fmt == QueryFormat.table and output is not None:
+        raise _fail("--output needs --format csv, json or parquet")
     flt = ObservationFilter(
         metric=metric,
         country=country,
@@ -259,62 +271,83 @@ def query(
         limit=limit,
     )
     with _store() as store:
-        rows = store.observations(flt)
-    keys = [*CONTRACT_KEYS, "source_url", "published", "extractor_version", "ingested_at"]
-    records = [{k: row.get(k) for k in keys} for row in rows]
-    if fmt == QueryFormat.json:
-        typer.echo(json.dumps(records, indent=2, default=str, ensure_ascii=False))
-    elif fmt == QueryFormat.csv:
-        import csv
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=keys)
-        writer.writeheader()
-        for r in records:
-            writer.writerow({**r, "items": ";".join(r["items"] or [])})
-    else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("metric", "value", "country", "entity", "kind", "period", "source")
-        for r in records:
-            table.add_row(
-                r["metric"],
-                f"{r['value']:,.6g}",
-                r["country"] or "",
-                r["entity"] or r["counterparty"] or "",
-                r["qualifier"] or r["action"] or "",
-                r["period"] or "",
-                r["source_url"],
-            )
-        Console().print(table)
-        typer.echo(f"{len(records)} observations")
+        # Files convert whole columns at once from the driver's raw values.
+        batches = store.observation_batches(
+            flt, raw=fmt != QueryFormat.table, columns=export.QUERY_KEYS
+        )
+        if fmt == QueryFormat.table:
+            export.print_table(batches, limit=limit or export.TABLE_ROWS)
+            return
+        if fmt == QueryFormat.parquet:
+            assert output is not None
+            try:
+                n = export.write_parquet(batches, output)
+            except ImportError:
+                raise _fail("--format parquet needs pyarrow (pip install pyarrow)") from None
+            typer.echo(f"wrote {n} observations to {output}", err=True)
+            return
+        write = export.write_json if fmt == QueryFormat.json else export.write_csv
+        handle = export.open_output(output)
+        try:
+            n = write(batches, handle or sys.stdout)
+        finally:
+            if handle is not None:
+                handle.close()
+        if output is not None:
+            typer.echo(f"wrote {n} observations to {output}", err=True)
 
 
 @app.command()
 def report(
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="terminal or markdown.")
+        ReportFormat,
+        typer.Option(
+            "--format", "-f", help="terminal, markdown or html (default: from --output's suffix)."
+        ),
     ] = ReportFormat.terminal,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
+    urls: Annotated[
+        bool, typer.Option("--urls", help="Terminal: list every source's full URL at the end.")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option(help="Only observations of periods ending on or after this.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only observations of periods starting on or before this.")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Only articles from this source name.")] = None,
+    extractor_version: Annotated[
+        str | None, typer.Option(help="Only this extractor version.")
+    ] = None,
 ) -> None:
-    """Print the US–China gap over time, each line traced to its sources."""
-    from reports.gap import build_report
-    from reports.render import print_terminal, to_markdown
+    """The US–China gap by year and quarter: consolidated facts, indicators, sources."""
+    from reports.build import build_report
+    from reports.render import print_report, render
+    from schemas.store import ObservationFilter
 
+    if output is not None and fmt == ReportFormat.terminal:
+        html = output.suffix.lower() in (".html", ".htm")
+        fmt = ReportFormat.html if html else ReportFormat.markdown
+    flt = ObservationFilter(
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        source=source,
+        extractor_version=extractor_version,
+    )
     with _store() as store:
-        gap = build_report(store.observations())
-    if fmt == ReportFormat.markdown or output is not None:
-        text = to_markdown(gap)
-        if output is not None:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
-            typer.echo(f"wrote {output}")
-        else:
-            typer.echo(text)
+        gap = build_report(store, flt)
+    if fmt == ReportFormat.terminal:
+        print_report(gap, urls=urls)
         return
-    print_terminal(gap)
+    text = render(gap, fmt.value)
+    if output is None:
+        typer.echo(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {output}")
 
 
 @app.command()
@@ -360,6 +393,205 @@ def status(
         console.print(table)
         size = Archive(settings.archive_path).size_bytes() if settings.archive_path.exists() else 0
         console.print(f"raw archive: {settings.archive_path} ({size / 1e6:,.1f} MB)")
+
+
+@app.command()
+def serve(
+    only: Annotated[
+        list[str] | None,
+        typer.Option(help="Serve only this flow: ingest, report, replay or backfill (repeatable)."),
+    ] = None,
+    schedule: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Replace a flow's schedule: NAME=CRON, NAME=SECONDS or NAME=off (repeatable)."
+        ),
+    ] = None,
+    port: Annotated[
+        int, typer.Option(help="Port of the local Prefect server (another if taken).")
+    ] = 4200,
+    limit: Annotated[int | None, typer.Option(help="At most this many flow runs at once.")] = None,
+) -> None:
+    """Run the scheduled deployments (ingest hourly, report daily, replay weekly) until Ctrl-C.
+
+    Uses the Prefect server at PREFECT_API_URL, or starts one on 127.0.0.1 with
+    its database in the data folder.
+    """
+    from flows.deployments import DEPLOYMENTS, parse_schedule
+    from flows.serve import ServerError
+    from flows.serve import serve as serve_flows
+
+    known = {s.key for s in DEPLOYMENTS}
+    unknown = sorted(set(only or []) - known)
+    if unknown:
+        raise _fail(f"unknown flow {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    overrides: dict[str, str | float | None] = {}
+    for item in schedule or []:
+        name, sep, value = item.partition("=")
+        if not sep or name not in known:
+            raise _fail(f"--schedule takes NAME=CRON|SECONDS|off with NAME one of {sorted(known)}")
+        try:
+            overrides[name] = parse_schedule(value)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+    settings = _settings()
+    try:
+        serve_flows(
+            settings.data_dir,
+            only,
+            overrides,
+            port=port,
+            limit=limit,
+            echo=lambda line: typer.echo(line, err=True),
+        )
+    except ServerError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def backfill(
+    since: Annotated[str, typer.Option(help="First day of the window, YYYY-MM-DD.")],
+    until: Annotated[str, typer.Option(help="Last day of the window, YYYY-MM-DD.")],
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources", "-s", help="Sources file (default: GAPTRACK_SOURCES_FILE or sources.toml)."
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Redo chunks that already finished.")
+    ] = False,
+    concurrency: Annotated[int, typer.Option(help="Chunks run at once by this worker.")] = 2,
+    lease: Annotated[
+        float,
+        typer.Option(help="Seconds before a chunk whose worker went silent is taken over."),
+    ] = 120.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest the past articles of a date window, per source and week; resumable.
+
+    Start it again after an interruption, or on other machines against the
+    same PostgreSQL store, and the workers share out what is left.
+    """
+    from flows.config import ConfigError, load_sources
+
+    start, end = _date(since, "--since"), _date(until, "--until")
+    assert start is not None and end is not None
+    if end < start:
+        raise _fail("--until is before --since")
+    if concurrency < 1:
+        raise _fail("--concurrency must be at least 1")
+    settings = _settings()
+    sources_file = sources or settings.sources_file
+    try:
+        names = [s.name for s in load_sources(sources_file, names=source)]
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    from flows.backfill import backfill as backfill_flow
+
+    with _store(settings) as store, _chunk_progress(store, names, start, end, not as_json):
+        summary = backfill_flow(
+            since=start,
+            until=end,
+            source_names=source,
+            sources_file=str(sources_file),
+            force=force,
+            concurrency=concurrency,
+            lease_seconds=lease,
+        )
+    _print_summary(summary, as_json)
+    chunks = summary["chunks"]
+    if not as_json:
+        typer.echo(
+            "chunks: "
+            + ", ".join(f"{k}={chunks[k]}" for k in ("total", "done", "failed", "pending", "ran"))
+        )
+    if chunks["failed"] or chunks["pending"]:
+        raise _fail(
+            f"{chunks['failed']} chunk(s) failed and {chunks['pending']} are unfinished; "
+            "run the same command again to retry them"
+        )
+
+
+@contextlib.contextmanager
+def _chunk_progress(
+    store: Store, names: list[str], since: dt.date, until: dt.date, show: bool
+) -> Iterator[None]:
+    """A progress bar of the window's finished chunks, read from the store (all workers)."""
+    if not show:
+        yield
+        return
+    import threading
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    stop = threading.Event()
+    with Progress(
+        TextColumn("backfill {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+        task_id = bar.add_task(f"{since} to {until}", total=None)
+
+        def poll() -> None:
+            while True:
+                with contextlib.suppress(Exception):  # a busy database only delays the bar
+                    states = store.chunk_states(names, since, until)
+                    finished = states.get("done", 0) + states.get("failed", 0)
+                    bar.update(task_id, total=sum(states.values()) or None, completed=finished)
+                if stop.wait(0.5):
+                    return
+
+        watcher = threading.Thread(target=poll, name="backfill-progress", daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            watcher.join(timeout=5)
+
+
+@app.command()
+def replay(
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only articles published (or, undated, fetched) on or after YYYY-MM-DD."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Re-extract stored raw pages with the current extractor version, without network.
+
+    Observations of older versions are superseded, not deleted.
+    """
+    start = _date(since, "--since")
+    with _store():
+        pass  # migrate before Prefect starts, so a bad database URL costs no flow run
+    from flows.replay import replay as replay_flow
+
+    summary = replay_flow(since=start)
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, default=str))
+        return
+    keys = (
+        "articles",
+        "replayed",
+        "from_archive",
+        "from_text",
+        "failed",
+        "observations",
+        "superseded",
+        "quarantined",
+    )
+    typer.echo(
+        f"replay to extractor {summary['extractor_version']}: "
+        + ", ".join(f"{k}={summary[k]}" for k in keys)
+    )
 
 
 @app.command()

@@ -15,7 +15,7 @@ import fcntl
 import json
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,15 +25,18 @@ from sqlalchemy.engine import Connection, Engine
 
 from schemas.archive import digest_of
 from schemas.records import (
+    Article,
     FetchOutcome,
     FetchState,
     Observation,
     PageResult,
+    Rejected,
     Source,
     period_bounds,
 )
 from schemas.tables import (
     ArticleRow,
+    BackfillChunkRow,
     FetchLogRow,
     ObservationRow,
     QuarantineRow,
@@ -50,6 +53,7 @@ QUARANTINE = QuarantineRow.__table__  # type: ignore[attr-defined]
 FETCH_LOG = FetchLogRow.__table__  # type: ignore[attr-defined]
 RUNS = RunRow.__table__  # type: ignore[attr-defined]
 SOURCES = SourceRow.__table__  # type: ignore[attr-defined]
+CHUNKS = BackfillChunkRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(slots=True)
@@ -81,6 +85,49 @@ class ObservationFilter:
     source: str | None = None
     extractor_version: str | None = None
     limit: int | None = None
+    #: Also rows a replay superseded (every version ever believed).
+    include_superseded: bool = False
+    #: What was believed at this moment: stored by then and not yet superseded.
+    as_of: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillChunk:
+    """One source-week of a backfill, as claimed by a worker."""
+
+    id: int
+    source: str
+    window_start: dt.date
+    window_end: dt.date
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayItem:
+    """A stored article re-extracted: its new text (when re-parsed) and observations."""
+
+    article_id: int
+    url: str
+    article: Article | None
+    observations: tuple[Observation, ...] = ()
+    rejected: tuple[Rejected, ...] = ()
+
+
+@dataclass(slots=True)
+class ReplayCounts:
+    """What one ``replace_observations`` call changed."""
+
+    articles: int = 0
+    observations: int = 0
+    superseded: int = 0
+    quarantined: int = 0
+
+    def add(self, other: ReplayCounts) -> None:
+        """Accumulate another batch's counts into this one."""
+        self.articles += other.articles
+        self.observations += other.observations
+        self.superseded += other.superseded
+        self.quarantined += other.quarantined
 
 
 def _now() -> dt.datetime:
@@ -381,6 +428,317 @@ class Store:
                 ],
             )
 
+    # -- backfill chunks: claimed under a lease, so many workers share one backfill --
+
+    def plan_chunks(self, chunks: Sequence[tuple[str, dt.date, dt.date]]) -> int:
+        """Record (source, first day, last day) chunks as pending; known ones stay as they are."""
+        if not chunks:
+            return 0
+        now = _now()
+        rows = [
+            {
+                "source": name,
+                "window_start": start,
+                "window_end": end,
+                "state": "pending",
+                "attempts": 0,
+                "created_at": now,
+            }
+            for name, start, end in chunks
+        ]
+        with self._writer.begin() as conn:
+            stmt = _insert(conn, CHUNKS).on_conflict_do_nothing(
+                index_elements=["source", "window_start", "window_end"]
+            )
+            return len(conn.execute(stmt.returning(CHUNKS.c.id), rows).all())
+
+    def reset_chunks(
+        self,
+        sources: Sequence[str],
+        since: dt.date,
+        until: dt.date,
+        *,
+        states: Sequence[str],
+        finished_before: dt.datetime,
+    ) -> int:
+        """Put chunks of the window in ``states`` that finished before a moment back to pending."""
+        c = CHUNKS.c
+        with self._writer.begin() as conn:
+            result = conn.execute(
+                CHUNKS.update()
+                .where(_chunk_window(sources, since, until))
+                .where(c.state.in_(list(states)))
+                .where(c.finished_at < finished_before)
+                .values(state="pending", owner=None, lease_until=None, error=None)
+            )
+            return int(result.rowcount or 0)
+
+    def claim_chunk(
+        self,
+        owner: str,
+        sources: Sequence[str],
+        since: dt.date,
+        until: dt.date,
+        *,
+        lease_seconds: float,
+        run_id: str | None = None,
+    ) -> BackfillChunk | None:
+        """Take one pending chunk of the window, or one whose lease ran out; ``None`` if none.
+
+        Atomic across processes and machines: PostgreSQL skips rows another
+        claimer has locked (``FOR UPDATE SKIP LOCKED``); SQLite's writer
+        transactions are ``BEGIN IMMEDIATE``, so claimers take turns.
+        """
+        c = CHUNKS.c
+        now = _now()
+        q = (
+            sa.select(c.id, c.source, c.window_start, c.window_end, c.attempts)
+            .where(_chunk_window(sources, since, until))
+            .where(
+                sa.or_(
+                    c.state == "pending",
+                    sa.and_(c.state == "running", c.lease_until < now),
+                )
+            )
+            .order_by(c.window_start, c.source)
+            .limit(1)
+        )
+        if not self.is_sqlite:
+            q = q.with_for_update(skip_locked=True)
+        with self._writer.begin() as conn:
+            row = conn.execute(q).first()
+            if row is None:
+                return None
+            conn.execute(
+                CHUNKS.update()
+                .where(c.id == row.id)
+                .values(
+                    state="running",
+                    owner=owner,
+                    lease_until=now + dt.timedelta(seconds=lease_seconds),
+                    heartbeat_at=now,
+                    attempts=c.attempts + 1,
+                    run_id=run_id,
+                    started_at=now,
+                    finished_at=None,
+                    error=None,
+                )
+            )
+        return BackfillChunk(row.id, row.source, row.window_start, row.window_end, row.attempts + 1)
+
+    def renew_chunks(self, owner: str, ids: Sequence[int], *, lease_seconds: float) -> set[int]:
+        """Extend the leases ``owner`` still holds on ``ids``; returns the ids it still holds."""
+        if not ids:
+            return set()
+        c = CHUNKS.c
+        now = _now()
+        with self._writer.begin() as conn:
+            rows = conn.execute(
+                CHUNKS.update()
+                .where(c.id.in_(list(ids)))
+                .where(c.owner == owner)
+                .where(c.state == "running")
+                .values(lease_until=now + dt.timedelta(seconds=lease_seconds), heartbeat_at=now)
+                .returning(c.id)
+            ).all()
+        return {r[0] for r in rows}
+
+    def finish_chunk(
+        self,
+        chunk_id: int,
+        owner: str,
+        *,
+        state: str,
+        summary: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Mark a chunk ``done`` or ``failed``; False when ``owner`` had lost its lease."""
+        c = CHUNKS.c
+        with self._writer.begin() as conn:
+            result = conn.execute(
+                CHUNKS.update()
+                .where(c.id == chunk_id)
+                .where(c.owner == owner)
+                .where(c.state == "running")
+                .values(
+                    state=state,
+                    finished_at=_now(),
+                    lease_until=None,
+                    summary=summary,
+                    error=error,
+                )
+            )
+            return bool(result.rowcount)
+
+    def release_chunks(self, owner: str, ids: Sequence[int] | None = None) -> int:
+        """Hand the running chunks of ``owner`` (or only ``ids``) back as pending."""
+        c = CHUNKS.c
+        stmt = CHUNKS.update().where(c.owner == owner).where(c.state == "running")
+        if ids is not None:
+            stmt = stmt.where(c.id.in_(list(ids)))
+        with self._writer.begin() as conn:
+            result = conn.execute(stmt.values(state="pending", owner=None, lease_until=None))
+            return int(result.rowcount or 0)
+
+    def release_dead_chunks(self, host: str, alive: Callable[[int], bool]) -> int:
+        """Hand back chunks held by processes of ``host`` that no longer run, without
+        waiting for their leases to run out (owners are ``host:pid:token``)."""
+        c = CHUNKS.c
+        with self.engine.begin() as conn:
+            held = conn.execute(
+                sa.select(c.id, c.owner).where(c.state == "running").where(c.owner.is_not(None))
+            ).all()
+        dead = [(i, o) for i, o in held if o.startswith(host + ":") and not alive(_owner_pid(o))]
+        released = 0
+        for chunk_id, owner in dead:
+            released += self.release_chunks(owner, [chunk_id])
+        return released
+
+    def chunk_states(
+        self, sources: Sequence[str], since: dt.date, until: dt.date
+    ) -> dict[str, int]:
+        """How many chunks of the window are pending, running, done and failed."""
+        c = CHUNKS.c
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(c.state, sa.func.count())
+                .where(_chunk_window(sources, since, until))
+                .group_by(c.state)
+            ).all()
+        return {state: int(n) for state, n in rows}
+
+    def chunks(
+        self, sources: Sequence[str], since: dt.date, until: dt.date
+    ) -> list[dict[str, Any]]:
+        """Every chunk of the window, oldest first."""
+        c = CHUNKS.c
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(CHUNKS)
+                .where(_chunk_window(sources, since, until))
+                .order_by(c.window_start, c.source)
+            )
+            return [dict(r._mapping) for r in rows]
+
+    # -- replay: re-extract stored pages, superseding what older extractors said --
+
+    def replay_candidates(
+        self,
+        extractor_version: str,
+        *,
+        since: dt.date | None = None,
+        after_id: int = 0,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Articles last extracted by another version, in id order after ``after_id``, with the
+        archive digest of the latest body read for them (``body_digest``, or ``None``)."""
+        a, log = ARTICLES, FETCH_LOG.c
+        q = (
+            sa.select(a.c.id, a.c.url, a.c.fetched_url, a.c.published_at, a.c.text, a.c.title)
+            .where(a.c.extractor_version != extractor_version)
+            .where(a.c.id > after_id)
+            .order_by(a.c.id)
+            .limit(limit)
+        )
+        if since is not None:
+            start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
+            q = q.where(
+                sa.or_(
+                    a.c.published_at >= since,
+                    sa.and_(a.c.published_at.is_(None), a.c.fetched_at >= start),
+                )
+            )
+        with self.engine.begin() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(q)]
+            urls = sorted({u for r in rows for u in (r["url"], r["fetched_url"]) if u})
+            latest: dict[str, tuple[dt.datetime, str]] = {}
+            for chunk in _chunks(urls, 500):
+                found = conn.execute(
+                    sa.select(log.url, log.at, log.body_digest)
+                    .where(log.url.in_(chunk))
+                    .where(log.kind == "page")
+                    .where(log.body_digest.is_not(None))
+                    .where(log.state.in_([FetchState.NEW, FetchState.UNCHANGED]))
+                )
+                for url, at, digest in found:
+                    if url not in latest or at > latest[url][0]:
+                        latest[url] = (at, digest)
+        for r in rows:
+            hits = [latest[u] for u in (r["fetched_url"], r["url"]) if u in latest]
+            r["body_digest"] = max(hits)[1] if hits else None
+        return rows
+
+    def replace_observations(
+        self, items: Sequence[ReplayItem], *, extractor_version: str
+    ) -> ReplayCounts:
+        """Store re-extracted observations and supersede, not delete, the ones they replace.
+
+        One transaction per call. An article's current observations that the
+        new extraction does not repeat get ``superseded_at``/``superseded_by``;
+        the article is marked as extracted by ``extractor_version``.
+        """
+        counts = ReplayCounts()
+        now = _now()
+        o = OBSERVATIONS.c
+        with self._writer.begin() as conn:
+            for item in items:
+                rows = [
+                    _observation_row(ob, item.url, item.article_id, extractor_version, now)
+                    for ob in item.observations
+                ]
+                keys = [r["key"] for r in rows]
+                stale = (
+                    OBSERVATIONS.update()
+                    .where(o.article_id == item.article_id)
+                    .where(o.superseded_at.is_(None))
+                )
+                if keys:
+                    stale = stale.where(o.key.not_in(keys))
+                counts.superseded += int(
+                    conn.execute(
+                        stale.values(superseded_at=now, superseded_by=extractor_version)
+                    ).rowcount
+                    or 0
+                )
+                if rows:
+                    stmt = _insert(conn, OBSERVATIONS).on_conflict_do_nothing(
+                        index_elements=["key"]
+                    )
+                    counts.observations += len(
+                        conn.execute(stmt.returning(OBSERVATIONS.c.id), rows).all()
+                    )
+                    # A version brought back after another replaced it is believed again.
+                    conn.execute(
+                        OBSERVATIONS.update()
+                        .where(o.key.in_(keys))
+                        .where(o.superseded_at.is_not(None))
+                        .values(superseded_at=None, superseded_by=None)
+                    )
+                q_rows = [
+                    _quarantine_row(
+                        r.observation, r.failed, item.url, item.article_id, extractor_version, now
+                    )
+                    for r in item.rejected
+                ]
+                if q_rows:
+                    stmt = _insert(conn, QUARANTINE).on_conflict_do_nothing(index_elements=["key"])
+                    counts.quarantined += len(
+                        conn.execute(stmt.returning(QUARANTINE.c.id), q_rows).all()
+                    )
+                values: dict[str, Any] = {"extractor_version": extractor_version}
+                art = item.article
+                if art is not None:
+                    values.update(text=art.text, content_hash=art.content_hash)
+                    if art.title:
+                        values["title"] = art.title
+                    if art.published:
+                        values["published_at"] = art.published
+                conn.execute(
+                    ARTICLES.update().where(ARTICLES.c.id == item.article_id).values(values)
+                )
+                counts.articles += 1
+        return counts
+
     def _upsert_article(
         self,
         conn: Connection,
@@ -457,6 +815,9 @@ class Store:
             q = q.where(s.c.name == flt.source)
         if flt.extractor_version:
             q = q.where(o.c.extractor_version == flt.extractor_version)
+        belief = belief_clause(flt)
+        if belief is not None:
+            q = q.where(belief)
         q = q.order_by(o.c.metric, o.c.period_start, o.c.id)
         if flt.limit:
             q = q.limit(flt.limit)
@@ -530,6 +891,218 @@ class Store:
                 name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
                 for name, t in tables.items()
             }
+
+    # -- report queries: plain tuples and SQL aggregation, for millions of rows --
+
+    def observation_batches(
+        self,
+        flt: ObservationFilter | None = None,
+        *,
+        batch_size: int = 50_000,
+        raw: bool = False,
+        columns: Sequence[str] | None = None,
+    ) -> Iterator[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
+        """Filtered observations as (column names, rows of plain tuples), streamed in batches.
+
+        Rows come by metric, country, then oldest period first (the index's order).
+        ``raw`` returns dates, times and ``items`` as text (ISO dates, JSON) for
+        callers that convert whole columns at once; ``columns`` keeps only those
+        output columns.
+        """
+        q = self._batches_select(flt or ObservationFilter(), raw=raw, columns=columns)
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(q)
+            keys = tuple(result.keys())
+            for part in result.partitions():
+                yield keys, [tuple(r) for r in part]
+
+    def observation_groups(
+        self, flt: ObservationFilter | None = None
+    ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        """Observations that state exactly the same thing, grouped in SQL: one row each.
+
+        Every row carries how many observations made the statement, when it was
+        first and last published, the lowest and highest observation id, and the
+        distinct article ids as ``"1,5,9"``.
+        """
+        q = self._groups_select(flt or ObservationFilter())
+        with self.engine.connect() as conn:
+            result = conn.execute(q)
+            return tuple(result.keys()), [tuple(r) for r in result]
+
+    def articles_by_id(self, ids: Sequence[int] | None = None) -> dict[int, dict[str, Any]]:
+        """URL, title, publication date and source (name and kind) of articles, by id."""
+        a, s = ARTICLES, SOURCES
+        q = sa.select(
+            a.c.id,
+            a.c.url,
+            a.c.title,
+            a.c.published_at.label("published"),
+            s.c.name.label("source"),
+            s.c.kind.label("source_kind"),
+        ).outerjoin(s, s.c.id == a.c.source_id)
+        with self.engine.connect() as conn:
+            if ids is None:
+                return {r.id: dict(r._mapping) for r in conn.execute(q)}
+            wanted = sorted(set(ids))
+            out: dict[int, dict[str, Any]] = {}
+            for i in range(0, len(wanted), 500):
+                rows = conn.execute(q.where(a.c.id.in_(wanted[i : i + 500])))
+                out.update({r.id: dict(r._mapping) for r in rows})
+            return out
+
+    def article_urls_matching(
+        self, url_patterns: Sequence[str] = (), source_kinds: Sequence[str] = ()
+    ) -> dict[int, str]:
+        """URLs of articles whose URL is LIKE any pattern or whose source is of any kind."""
+        a, s = ARTICLES, SOURCES
+        conds = [a.c.url.like(p) for p in url_patterns]
+        if source_kinds:
+            kinds = sa.select(s.c.id).where(s.c.kind.in_(list(source_kinds)))
+            conds.append(a.c.source_id.in_(kinds))
+        if not conds:
+            return {}
+        with self.engine.connect() as conn:
+            return dict(conn.execute(sa.select(a.c.id, a.c.url).where(sa.or_(*conds))).all())
+
+    def evidence_by_id(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """Evidence sentence, article id and extractor version of observations, by id."""
+        o = OBSERVATIONS
+        q = sa.select(o.c.id, o.c.evidence, o.c.article_id, o.c.extractor_version)
+        wanted = sorted(set(ids))
+        out: dict[int, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                rows = conn.execute(q.where(o.c.id.in_(wanted[i : i + 500])))
+                out.update({r.id: dict(r._mapping) for r in rows})
+        return out
+
+    def explain(self, flt: ObservationFilter | None = None, *, grouped: bool = False) -> str:
+        """The database's plan for ``observation_batches`` (or ``observation_groups``)."""
+        flt = flt or ObservationFilter()
+        q = self._groups_select(flt) if grouped else self._batches_select(flt)
+        sql = q.compile(self.engine, compile_kwargs={"literal_binds": True})
+        prefix = "EXPLAIN QUERY PLAN " if self.is_sqlite else "EXPLAIN "
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(prefix + str(sql)).all()
+        return "\n".join(str(r[-1]) for r in rows)
+
+    def _batches_select(
+        self, flt: ObservationFilter, *, raw: bool = False, columns: Sequence[str] | None = None
+    ) -> Any:
+        o, a, s = OBSERVATIONS, ARTICLES, SOURCES
+
+        def out(col: Any, name: str) -> Any:
+            # Raw: text from the database, so neither SQLAlchemy nor the driver
+            # converts each JSON, date or time value on its own.
+            if raw and isinstance(col.type, sa.JSON | sa.Date | sa.DateTime):
+                return sa.cast(col, sa.Text).label(name)
+            return col.label(name)
+
+        every = [
+            *(out(c, c.name) for c in o.c if c.name != "key"),
+            a.c.url.label("source_url"),
+            out(a.c.published_at, "published"),
+            a.c.title.label("article_title"),
+            s.c.name.label("source"),
+        ]
+        wanted = [c for c in every if columns is None or c.name in columns]
+        q = (
+            sa.select(*wanted)
+            .select_from(o)
+            .join(a, a.c.id == o.c.article_id)
+            .outerjoin(s, s.c.id == a.c.source_id)
+        )
+        # The order of ix_observations_metric_country_period: no sort of wide rows.
+        q = self._filter_observations(q, flt).order_by(
+            o.c.metric, o.c.country, o.c.period_start, o.c.id
+        )
+        return q.limit(flt.limit) if flt.limit else q
+
+    def _groups_select(self, flt: ObservationFilter) -> Any:
+        o, a = OBSERVATIONS, ARTICLES
+        items = sa.cast(o.c["items"], sa.Text)
+        keys = (
+            o.c.metric,
+            o.c.country,
+            o.c.entity,
+            o.c.org,
+            o.c.counterparty,
+            o.c.qualifier,
+            o.c.action,
+            items,
+            o.c.period,
+            o.c.value,
+        )
+        if self.is_sqlite:
+            article_ids = sa.func.group_concat(sa.distinct(o.c.article_id))
+        else:
+            article_ids = sa.func.string_agg(sa.distinct(sa.cast(o.c.article_id, sa.Text)), ",")
+        q = sa.select(
+            *keys[:7],
+            items.label("items"),
+            *keys[8:],
+            sa.func.min(o.c.unit).label("unit"),
+            sa.func.min(o.c.period_start).label("period_start"),
+            sa.func.min(o.c.period_end).label("period_end"),
+            sa.func.count().label("n_obs"),
+            sa.func.min(a.c.published_at).label("first_seen"),
+            sa.func.max(a.c.published_at).label("last_seen"),
+            sa.func.min(o.c.id).label("first_id"),
+            sa.func.max(o.c.id).label("last_id"),
+            article_ids.label("article_ids"),
+        ).join(a, a.c.id == o.c.article_id)
+        return self._filter_observations(q, flt).group_by(*keys)
+
+    def _filter_observations(self, q: Any, flt: ObservationFilter) -> Any:
+        """The filters of ``observations`` (but the limit) on a select joining articles.
+
+        Superseded rows are left out unless the filter asks for them, as in ``observations``.
+        """
+        o, a, s = OBSERVATIONS, ARTICLES, SOURCES
+        if flt.metric:
+            q = q.where(o.c.metric == flt.metric)
+        if flt.country:
+            q = q.where(o.c.country == flt.country.upper())
+        if flt.entity:
+            q = q.where(sa.func.lower(o.c.entity).contains(flt.entity.lower(), autoescape=True))
+        if flt.since:
+            q = q.where(sa.func.coalesce(o.c.period_end, a.c.published_at) >= flt.since)
+        if flt.until:
+            q = q.where(sa.func.coalesce(o.c.period_start, a.c.published_at) <= flt.until)
+        if flt.source:
+            # Resolve the name through its unique index first, then the source_id index.
+            source_id = sa.select(s.c.id).where(s.c.name == flt.source).scalar_subquery()
+            q = q.where(a.c.source_id == source_id)
+        if flt.extractor_version:
+            q = q.where(o.c.extractor_version == flt.extractor_version)
+        belief = belief_clause(flt)
+        return q if belief is None else q.where(belief)
+
+
+def belief_clause(flt: ObservationFilter) -> Any:
+    """The condition selecting what was believed (now, or ``as_of``); ``None`` for every row."""
+    o = OBSERVATIONS.c
+    if flt.include_superseded:
+        return None
+    if flt.as_of is not None:
+        return sa.and_(
+            o.ingested_at <= flt.as_of,
+            sa.or_(o.superseded_at.is_(None), o.superseded_at > flt.as_of),
+        )
+    return o.superseded_at.is_(None)
+
+
+def _chunk_window(sources: Sequence[str], since: dt.date, until: dt.date) -> Any:
+    c = CHUNKS.c
+    return sa.and_(c.source.in_(list(sources)), c.window_start >= since, c.window_end <= until)
+
+
+def _owner_pid(owner: str) -> int:
+    try:
+        return int(owner.rsplit(":", 2)[1])
+    except (IndexError, ValueError):
+        return -1
 
 
 def _chunks(seq: list[str], n: int) -> Iterator[list[str]]:

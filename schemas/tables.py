@@ -108,6 +108,12 @@ class ObservationRow(SQLModel, table=True):
     ingested_at: dt.datetime = Field(
         default_factory=_now, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
     )
+    #: When a replay with a newer extractor replaced this value (``None``: still believed).
+    superseded_at: dt.datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+    #: The extractor version whose observations replaced this one.
+    superseded_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(40)))
 
 
 class QuarantineRow(SQLModel, table=True):
@@ -151,6 +157,45 @@ class FetchLogRow(SQLModel, table=True):
     content_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(64)))
     body_digest: str | None = Field(default=None, sa_column=sa.Column(sa.String(64)))
     at: dt.datetime = Field(
+        default_factory=_now, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
+    )
+
+
+class BackfillChunkRow(SQLModel, table=True):
+    """One source-week of a backfill: pending, running (leased by a worker), done or failed."""
+
+    __tablename__ = "backfill_chunks"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "source", "window_start", "window_end", name="uq_backfill_chunks_window"
+        ),
+        sa.Index("ix_backfill_chunks_state", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    window_start: dt.date = Field(sa_column=sa.Column(sa.Date, nullable=False))
+    window_end: dt.date = Field(sa_column=sa.Column(sa.Date, nullable=False))
+    state: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    #: ``host:pid:token`` of the worker holding the lease.
+    owner: str | None = Field(default=None, sa_column=sa.Column(sa.String(200)))
+    lease_until: dt.datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+    heartbeat_at: dt.datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+    attempts: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False))
+    run_id: str | None = Field(default=None, sa_column=sa.Column(sa.String(36)))
+    started_at: dt.datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+    finished_at: dt.datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+    error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    summary: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    created_at: dt.datetime = Field(
         default_factory=_now, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
     )
 

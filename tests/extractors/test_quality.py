@@ -36,7 +36,13 @@ def test_dev_set_meets_its_targets() -> None:
 
 
 def test_matching_rules() -> None:
-    gold = {"metric": "ai_investment_usd", "value": 31e9, "country": "US", "period": "2022", "evidence": "x"}
+    gold = {
+        "metric": "ai_investment_usd",
+        "value": 31e9,
+        "country": "US",
+        "period": "2022",
+        "evidence": "x",
+    }
     assert matches(gold, {**gold, "value": 31.5e9, "country": "United States"})
     assert not matches(gold, {**gold, "value": 33e9})
     assert not matches(gold, {**gold, "period": "2023"})
@@ -44,7 +50,11 @@ def test_matching_rules() -> None:
     rnd = {"metric": "funding_round_usd", "value": 2.7e9, "entity": "Anthropic", "evidence": "x"}
     assert matches(rnd, {**rnd, "entity": "Anthropic PBC"})
     assert not matches(rnd, {**rnd, "entity": "Amazon"})
-    chip = {"metric": "chip_export_event", "value": 1, "action": "tighten",
-            "evidence": "The Commerce Department tightened curbs on Nvidia chips for China."}
+    chip = {
+        "metric": "chip_export_event",
+        "value": 1,
+        "action": "tighten",
+        "evidence": "The Commerce Department tightened curbs on Nvidia chips for China.",
+    }
     assert matches(chip, {**chip, "action": "ban", "evidence": chip["evidence"] + " It said so."})
     assert not matches(chip, {**chip, "action": "license"})
