@@ -101,9 +101,8 @@ def replay(args: dict[str, Any]) -> dict[str, Any]:
     summary: dict[str, Any] = {}
 
     def work() -> int:
-        out = replay_flow(overrides=_settings(args), force=True)
-        summary.update(out if isinstance(out, dict) else {})
-        return int(summary.get("pages", summary.get("articles", 0)))
+        summary.update(replay_flow(overrides=_settings(args), force=True))
+        return int(summary["articles"])
 
     result = _measure(work)
     result["summary"] = summary
@@ -111,16 +110,17 @@ def replay(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def report(args: dict[str, Any]) -> dict[str, Any]:
-    """The gap report over the store the ingest phase filled."""
-    from reports.gap import build_report
+    """The gap report (built and rendered as HTML) over a store."""
+    from reports.build import build_report
+    from reports.render import render
     from schemas.store import Store
 
     def work() -> int:
         store = Store(args["database_url"])
-        rows = store.observations()
-        build_report(rows)
+        n = store.table_counts()["observations"]
+        render(build_report(store), "html")
         store.close()
-        return len(rows)
+        return int(n)
 
     return _measure(work)
 

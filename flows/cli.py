@@ -563,6 +563,10 @@ def replay(
         str | None,
         typer.Option(help="Only articles published (or, undated, fetched) on or after YYYY-MM-DD."),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Also re-extract articles already at the current version."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Re-extract stored raw pages with the current extractor version, without network.
@@ -574,7 +578,7 @@ def replay(
         pass  # migrate before Prefect starts, so a bad database URL costs no flow run
     from flows.replay import replay as replay_flow
 
-    summary = replay_flow(since=start)
+    summary = replay_flow(since=start, force=force)
     if as_json:
         typer.echo(json.dumps(summary, indent=2, default=str))
         return

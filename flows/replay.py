@@ -128,8 +128,15 @@ def replay_batch(
 
 
 @flow(name="replay", log_prints=True)
-def replay(since: dt.date | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Re-extract stored articles (published on or after ``since``) with the current extractor."""
+def replay(
+    since: dt.date | None = None,
+    overrides: dict[str, Any] | None = None,
+    force: bool = False,
+) -> dict[str, Any]:
+    """Re-extract stored articles (published on or after ``since``) with the current extractor.
+
+    Articles already extracted by the current version are left alone unless ``force``.
+    """
     import extractors.metrics
 
     logger = get_run_logger()
@@ -149,7 +156,7 @@ def replay(since: dt.date | None = None, overrides: dict[str, Any] | None = None
         after = 0
         while True:
             rows = store.replay_candidates(
-                version, since=since, after_id=after, limit=settings.batch_size
+                None if force else version, since=since, after_id=after, limit=settings.batch_size
             )
             if not rows:
                 break

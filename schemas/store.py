@@ -624,22 +624,23 @@ class Store:
 
     def replay_candidates(
         self,
-        extractor_version: str,
+        extractor_version: str | None,
         *,
         since: dt.date | None = None,
         after_id: int = 0,
         limit: int = 50,
     ) -> list[dict[str, Any]]:
-        """Articles last extracted by another version, in id order after ``after_id``, with the
-        archive digest of the latest body read for them (``body_digest``, or ``None``)."""
+        """Articles last extracted by another version (any, for ``None``), in id order after
+        ``after_id``, with the archive digest of the latest body read for them (``body_digest``)."""
         a, log = ARTICLES, FETCH_LOG.c
         q = (
             sa.select(a.c.id, a.c.url, a.c.fetched_url, a.c.published_at, a.c.text, a.c.title)
-            .where(a.c.extractor_version != extractor_version)
             .where(a.c.id > after_id)
             .order_by(a.c.id)
             .limit(limit)
         )
+        if extractor_version is not None:
+            q = q.where(a.c.extractor_version != extractor_version)
         if since is not None:
             start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
             q = q.where(
