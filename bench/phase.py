@@ -26,15 +26,22 @@ FAST_FETCH = {
 
 
 def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    # Worker processes count too: their CPU is part of the work per page.
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
 
 
 def _measure(work: Callable[[], int]) -> dict[str, Any]:
     wall0, cpu0 = time.perf_counter(), _cpu()
     items = work()
     wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    ) / 1024
     return {
         "items": items,
         "wall": round(wall, 3),
@@ -68,6 +75,26 @@ def floor(args: dict[str, Any]) -> dict[str, Any]:
     return _measure(work)
 
 
+def extract(args: dict[str, Any]) -> dict[str, Any]:
+    """Metric extraction alone, over the main text of every page (parsed before the clock)."""
+    from extractors.metrics import extract as extract_metrics
+    from extractors.parse import parse_page
+    from schemas.records import Page
+
+    articles = []
+    for f in sorted(Path(args["site"], "news").glob("*.html")):
+        url = f"http://127.0.0.1/news/{f.name}"
+        page = Page(url=url, final_url=url, status=200, body=f.read_bytes(), headers={})
+        articles.append(parse_page(page))
+
+    def work() -> int:
+        for a in articles:
+            extract_metrics(a.text, published=a.published, title=a.title)
+        return len(articles)
+
+    return _measure(work)
+
+
 def _settings(args: dict[str, Any]) -> dict[str, Any]:
     return {
         **FAST_FETCH,
@@ -77,9 +104,27 @@ def _settings(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _warm_up() -> None:
+    """Pay the one-off costs of a process (imports, the validation suite's set-up) up front."""
+    import trafilatura  # noqa: F401
+
+    import extractors.metrics
+    from expectations.validate import warm_up
+
+    warm_up()
+    extractors.metrics.extract("The US drew $1 billion of AI investment in 2023.")
+
+
 def ingest(args: dict[str, Any]) -> dict[str, Any]:
-    """The ingest flow end to end, from the local server into the store."""
+    """The ingest flow end to end, from the local server into the store.
+
+    With ``warm``, the process's one-off start-up is paid before the clock starts,
+    which is the steady state of a long backfill; without, every cost counts.
+    """
     from flows.ingest import ingest as ingest_flow
+
+    if args.get("warm"):
+        _warm_up()
 
     summary: dict[str, Any] = {}
 
@@ -93,11 +138,11 @@ def ingest(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def replay(args: dict[str, Any]) -> dict[str, Any]:
-    """Re-extraction of every archived page, without network."""
-    try:
-        from flows.replay import replay as replay_flow
-    except ImportError:
-        return {"items": 0, "wall": 0.0, "cpu": 0.0, "peak_mb": 0.0, "note": "replay not available"}
+    """Re-extraction of every archived page, without network (warm start as in ``ingest``)."""
+    from flows.replay import replay as replay_flow
+
+    if args.get("warm"):
+        _warm_up()
     summary: dict[str, Any] = {}
 
     def work() -> int:
@@ -135,6 +180,7 @@ def synthetic_report(args: dict[str, Any]) -> dict[str, Any]:
 
 PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "floor": floor,
+    "extract": extract,
     "ingest": ingest,
     "replay": replay,
     "report": report,

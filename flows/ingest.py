@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,16 +26,18 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.config import load_sources
-from flows.pipeline import (
-    Summary,
-    extract_all,
-    extract_article,
-    mark_known,
-    parse_pages,
-    validate_results,
-)
+from flows.pipeline import Summary, mark_known, validate_results
 from flows.settings import Settings
-from schemas.records import FetchOutcome, FetchState, Link, Observation, Rejected, Source
+from flows.workers import PagePool, page_pool, parse_and_extract
+from schemas.records import (
+    FetchOutcome,
+    FetchState,
+    Link,
+    Observation,
+    PageResult,
+    Rejected,
+    Source,
+)
 from schemas.store import SaveCounts, Store
 
 log = logging.getLogger(__name__)
@@ -62,6 +66,7 @@ class IngestContext:
     settings: Settings
     config: Any
     source_ids: dict[str, int]
+    pool: PagePool | None = None
 
 
 @dataclass(slots=True)
@@ -80,9 +85,16 @@ class SourceReport:
     """What ingesting one source (or one source-window) did."""
 
     source: str
-    outcomes: list[FetchOutcome]
-    counts: SaveCounts
-    listing_failures: int
+    urls_seen: int = 0
+    fetched: int = 0
+    counts: SaveCounts = field(default_factory=SaveCounts)
+    listing_failures: int = 0
+
+    def add(self, outcomes: Sequence[FetchOutcome], counts: SaveCounts) -> None:
+        """Count one processed slice of the source's URLs."""
+        self.urls_seen += len(outcomes)
+        self.fetched += sum(o.page is not None for o in outcomes)
+        self.counts.add(counts)
 
 
 def fetch_config(settings: Settings) -> Any:
@@ -165,18 +177,29 @@ def fetch_links(
 
 
 def process_pages(
-    store: Store, run_id: str, outcomes: Sequence[FetchOutcome], source_ids: dict[str, int]
+    store: Store,
+    run_id: str,
+    outcomes: Sequence[FetchOutcome],
+    source_ids: dict[str, int],
+    pool: PagePool | None = None,
 ) -> SaveCounts:
     """Parse, extract, validate and store one batch of fetched pages."""
+
+    results = pool.run(outcomes) if pool is not None else parse_and_extract(outcomes)
+    return store_results(store, run_id, results, source_ids)
+
+
+def store_results(
+    store: Store, run_id: str, results: Sequence[PageResult], source_ids: dict[str, int]
+) -> SaveCounts:
+    """Validate and store parsed pages: unchanged and duplicate texts first set aside."""
     from extractors.metrics import EXTRACTOR_VERSION
 
-    results = parse_pages(outcomes)
     articles = [r.article for r in results if r.article is not None]
     stored_hashes, hash_owner = store.article_hashes(
         [a.url for a in articles], [a.content_hash for a in articles]
     )
     results = mark_known(results, stored_hashes, hash_owner)
-    results = extract_all(results, extract_article)
     results = validate_results(results, gx_validator)
     return store.save(run_id, results, extractor_version=EXTRACTOR_VERSION, source_ids=source_ids)
 
@@ -203,10 +226,14 @@ def fetch_pages(
 
 @task(name="process-batch", cache_policy=NO_CACHE)
 def process_batch(
-    store: Store, run_id: str, outcomes: Sequence[FetchOutcome], source_ids: dict[str, int]
+    store: Store,
+    run_id: str,
+    outcomes: Sequence[FetchOutcome],
+    source_ids: dict[str, int],
+    pool: PagePool | None = None,
 ) -> SaveCounts:
     """Parse, extract, validate and store one batch of fetched pages."""
-    return process_pages(store, run_id, outcomes, source_ids)
+    return process_pages(store, run_id, outcomes, source_ids, pool)
 
 
 def gx_validator(
@@ -275,24 +302,59 @@ def ingest_window(
     """Discover, fetch and store what one source lists for ``[since, until]``, in this thread."""
     found = discover_links(source, ctx.config, since, until, MAX_LISTING_PAGES)
     plan = plan_fetch(ctx, found, set(), limit, (since, until))
-    fetched = fetch_links(
-        source, plan.to_fetch, ctx.config, plan.validators, ctx.settings.archive_path
-    )
-    outcomes = plan.fresh + fetched
-    counts = store_outcomes(
-        outcomes,
-        ctx.settings.batch_size,
-        lambda batch: process_pages(ctx.store, ctx.run_id, batch, ctx.source_ids),
-    )
-    return SourceReport(source.name, outcomes, counts, plan.listing_failures)
+    report = SourceReport(source.name, listing_failures=plan.listing_failures)
+    size = ctx.settings.batch_size
+
+    def process(batch: Sequence[FetchOutcome]) -> SaveCounts:
+        return process_pages(ctx.store, ctx.run_id, batch, ctx.source_ids, ctx.pool)
+
+    report.add(plan.fresh, store_outcomes(plan.fresh, size, process))
+    for links in _slices(plan.to_fetch, ctx.settings.fetch_chunk):
+        fetched = fetch_links(source, links, ctx.config, plan.validators, ctx.settings.archive_path)
+        report.add(fetched, store_outcomes(fetched, size, process))
+    return report
+
+
+def _slices(items: Sequence[Link], size: int) -> list[list[Link]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), max(1, size))]
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse_slice(outcomes: Sequence[FetchOutcome], pool: PagePool | None) -> list[PageResult]:
+    """Parse and extract one fetched slice, in the worker processes."""
+    return pool.run(outcomes) if pool is not None else parse_and_extract(outcomes)
+
+
+@task(name="store", cache_policy=NO_CACHE)
+def store_slice(
+    store: Store, run_id: str, results: Sequence[PageResult], source_ids: dict[str, int]
+) -> SaveCounts:
+    """Validate and store one parsed slice."""
+    return store_results(store, run_id, results, source_ids)
+
+
+def _finish_slice(job: tuple[FetchPlan, Any, Any], reports: dict[str, SourceReport]) -> None:
+    """Wait until the oldest slice in flight is stored and count it."""
+    plan, fetched, stored = job
+    counts = stored.result()
+    reports[plan.source.name].add(fetched.result(), counts)
+
+
+def warm_up_validation() -> None:
+    """Load Great Expectations in the background while sources are listed and fetched."""
+    import threading
+
+    from expectations.validate import warm_up
+
+    threading.Thread(target=warm_up, name="gx-warm-up", daemon=True).start()
 
 
 def add_to_summary(summary: Summary, report: SourceReport) -> None:
     """Add one source's (or one chunk's) numbers to a run's summary."""
     states = report.counts.states
     row = {
-        "urls_seen": len(report.outcomes),
-        "fetched": sum(o.page is not None for o in report.outcomes),
+        "urls_seen": report.urls_seen,
+        "fetched": report.fetched,
         "new_articles": report.counts.new_articles,
         "unchanged": states.get(FetchState.UNCHANGED, 0),
         "skipped": states.get(FetchState.SKIPPED, 0),
@@ -334,8 +396,11 @@ def ingest(
     store = Store(settings.sqlalchemy_url)
     run_id = store.start_run("ingest", {"sources": [s.name for s in sources], "limit": limit})
     summary = Summary()
+    stack = ExitStack()
     try:
-        ctx = IngestContext(store, run_id, settings, config, store.sync_sources(sources))
+        pool = stack.enter_context(page_pool(settings.workers))
+        ctx = IngestContext(store, run_id, settings, config, store.sync_sources(sources), pool)
+        warm_up_validation()
         discovered = [
             f.result()
             for f in [
@@ -343,28 +408,54 @@ def ingest(
             ]
         ]
         claimed: set[str] = set()
-        fetch_futures = []
-        for found in discovered:
-            plan = plan_fetch(ctx, found, claimed, per_source)
-            future = fetch_pages.submit(
-                plan.source, plan.to_fetch, config, plan.validators, settings.archive_path
+        plans = [plan_fetch(ctx, found, claimed, per_source) for found in discovered]
+        reports = {
+            p.source.name: SourceReport(p.source.name, listing_failures=p.listing_failures)
+            for p in plans
+        }
+        for plan in plans:
+            reports[plan.source.name].add(
+                plan.fresh,
+                store_outcomes(
+                    plan.fresh,
+                    settings.batch_size,
+                    lambda batch: process_batch(store, run_id, batch, ctx.source_ids, pool),
+                ),
             )
-            fetch_futures.append((plan, future))
-        for plan, fut in fetch_futures:
-            outcomes = plan.fresh + fut.result()
-            counts = store_outcomes(
-                outcomes,
-                settings.batch_size,
-                lambda batch: process_batch(store, run_id, batch, ctx.source_ids),
+        # Slices flow through three stages at once: fetching (network), parsing and
+        # extracting (worker processes), validating and storing (one writer, in order).
+        # At most ``ahead`` slices are in flight, so memory holds a bounded number of bodies.
+        jobs = [
+            (plan, links)
+            for plan in plans
+            for links in _slices(plan.to_fetch, settings.fetch_chunk)
+        ]
+        ahead = 3
+        in_flight: deque[tuple[FetchPlan, Any, Any]] = deque()
+        previous: Any = None
+        for plan, links in jobs:
+            fetched = fetch_pages.submit(
+                plan.source, links, config, plan.validators, settings.archive_path
             )
-            add_to_summary(
-                summary, SourceReport(plan.source.name, outcomes, counts, plan.listing_failures)
+            # Prefect resolves a future passed as an argument; its stubs do not say so.
+            parsed = parse_slice.submit(fetched, pool)  # type: ignore[call-overload]
+            stored = store_slice.submit(  # type: ignore[call-overload]
+                store, run_id, parsed, ctx.source_ids, wait_for=[previous] if previous else None
             )
+            previous = stored
+            in_flight.append((plan, fetched, stored))
+            if len(in_flight) >= ahead:
+                _finish_slice(in_flight.popleft(), reports)
+        while in_flight:
+            _finish_slice(in_flight.popleft(), reports)
+        for report in reports.values():
+            add_to_summary(summary, report)
         status = "completed"
     except BaseException:
         status = "failed"
         raise
     finally:
+        stack.close()
         result = summary.as_dict() | {"run_id": run_id}
         store.finish_run(run_id, status, result)
         store.close()

@@ -109,10 +109,11 @@ def mark_known(
             continue
         digest = art.content_hash
         owner = hash_owner.get(digest) or batch_owner.setdefault(digest, art.url)
+        # Observations already extracted from a known text are dropped: they are stored.
         if stored_hashes.get(art.url) == digest:
-            out.append(replace(res, state=FetchState.UNCHANGED))
+            out.append(replace(res, state=FetchState.UNCHANGED, observations=()))
         elif owner != art.url:
-            out.append(replace(res, state=FetchState.SKIPPED, reason="duplicate"))
+            out.append(replace(res, state=FetchState.SKIPPED, reason="duplicate", observations=()))
         else:
             out.append(res)
     return out

@@ -44,7 +44,15 @@ class Settings(BaseSettings):
     retries: int = Field(3, description="Retries after the first try, for transient errors only.")
     backoff: float = Field(1.0, description="First retry delay in seconds; doubles each retry.")
     max_bytes: int = Field(5_000_000, description="Largest body kept, in bytes.")
-    batch_size: int = Field(50, description="Pages parsed, extracted and stored per batch.")
+    batch_size: int = Field(
+        500, description="Pages validated and stored per batch (one validation call each)."
+    )
+    fetch_chunk: int = Field(
+        500, description="Pages fetched per slice; bounds the bodies held in memory."
+    )
+    workers: int = Field(
+        0, description="Processes that parse and extract; 0 means one per CPU core, 1 none."
+    )
     revisit_after_hours: float = Field(
         6.0, description="A page fetched this recently is not requested again."
     )

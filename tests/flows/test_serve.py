@@ -54,12 +54,14 @@ def test_serve_runs_scheduled_ingest_and_resumes_after_restart(tmp_path: Path) -
         args = ["serve", "--only", "ingest", "--schedule", "ingest=10", "--port", str(port)]
         log = tmp_path / "serve.log"
 
+        done_runs = "SELECT count(*) FROM runs WHERE status = 'completed'"
         first = gaptrack(args, environ, log)
         try:
+            # Observations are stored slice by slice; wait for a whole run to complete.
             wait_for(
-                lambda: _count(db, "SELECT count(*) FROM observations"),
+                lambda: _count(db, done_runs) and _count(db, "SELECT count(*) FROM observations"),
                 300,
-                "a scheduled ingest to store observations",
+                "a scheduled ingest to complete and store observations",
                 interval=1,
             )
             assert _listening(port)
@@ -72,7 +74,6 @@ def test_serve_runs_scheduled_ingest_and_resumes_after_restart(tmp_path: Path) -
         assert not _listening(port), "the Prefect server outlived gaptrack serve"
         # Prefect's runner pauses what it served when it stops ...
         assert _paused(prefect_db) == [1]
-        done_runs = "SELECT count(*) FROM runs WHERE status = 'completed'"
         completed = _count(db, done_runs)
         assert completed >= 1
 

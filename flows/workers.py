@@ -1,0 +1,101 @@
+"""Parse and extract on every CPU core: a process pool shared by one flow run.
+
+Parsing HTML and matching patterns are pure Python, so threads would wait on
+each other; processes do not. Pages go to the workers in slices (one pickle
+round trip per slice, not per page) and come back as PageResults. With one
+worker, or when a pool cannot start, the same functions run inline.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from flows.pipeline import extract_all, extract_article, parse_pages
+from schemas.records import FetchOutcome, PageResult
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def parse_and_extract(outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
+    """Parse pages and extract observations from each article; one result per outcome."""
+    return extract_all(parse_pages(outcomes), extract_article)
+
+
+def _warm() -> None:
+    # Import the heavy modules once per worker, before the first slice arrives.
+    import trafilatura  # noqa: F401 - imported inside the parse stage, on first use
+
+    import extractors.metrics
+    import extractors.parse
+
+    extractors.metrics.extract("Warm-up: the US drew $1 billion of AI investment in 2023.")
+
+
+def worker_count(setting: int) -> int:
+    """Processes to use: the setting, or one per available core when it is 0."""
+    if setting > 0:
+        return setting
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class PagePool:
+    """Maps parse-and-extract over pages, in worker processes when there are several."""
+
+    def __init__(self, executor: Executor | None, workers: int) -> None:
+        self._executor = executor
+        self.workers = workers
+
+    def run(self, outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
+        """Parse and extract every outcome, keeping their order."""
+        return self.map(parse_and_extract, outcomes)
+
+    def map(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
+        """``work`` over slices of ``items`` in the workers, results in input order.
+
+        ``work`` must be a module-level function (it is pickled by name).
+        """
+        if self._executor is None or len(items) < 2:
+            return work(items)
+        size = max(1, -(-len(items) // (self.workers * 2)))
+        slices = [items[i : i + size] for i in range(0, len(items), size)]
+        try:
+            parts = list(self._executor.map(work, slices))
+        except Exception:  # a broken pool must not cost the batch: do it here instead
+            log.exception("worker pool failed; running this batch in-process")
+            return work(items)
+        return [r for part in parts for r in part]
+
+
+@contextmanager
+def page_pool(workers: int) -> Iterator[PagePool]:
+    """A PagePool for the duration of a run; ``workers`` as in ``worker_count``."""
+    n = worker_count(workers)
+    if n <= 1:
+        yield PagePool(None, 1)
+        return
+    executor: Any = None
+    try:
+        # forkserver: workers start from a clean process, not a copy of one whose
+        # threads (Prefect's event loop, HTTP pools) may hold locks mid-fork.
+        ctx = multiprocessing.get_context("forkserver")
+        executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_warm)
+    except (OSError, ValueError) as exc:
+        log.warning("no worker processes (%s); parsing in-process", exc)
+        yield PagePool(None, 1)
+        return
+    try:
+        yield PagePool(executor, n)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
