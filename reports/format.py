@@ -96,6 +96,20 @@ def change(row: dict[str, Any]) -> str:
     return f"{arrow}{abs(pct) * 100:,.0f}%"
 
 
+#: What each talent qualifier code measures, in words.
+TALENT_MEASURES = {
+    "undergraduate_origin": "top AI researchers by where they studied as undergraduates",
+    "work_location": "top AI researchers by where they work",
+    "work_location_elite": "the most elite AI researchers by where they work",
+}
+
+
+def talent_measure(qualifier: object) -> str:
+    """A talent qualifier in words ("undergraduate_origin" -> what it measures)."""
+    code = str(qualifier or "").strip()
+    return TALENT_MEASURES.get(code, code.replace("_", " ") or "AI talent")
+
+
 def kind(qualifier: str | None) -> str:
     """MAU / WAU / DAU for user-count kinds."""
     return KIND_SHORT.get(qualifier or "", (qualifier or "").replace("_", " "))
@@ -131,7 +145,7 @@ def fact_label(f: dict[str, Any]) -> str:
     if metric == "funding_round_usd":
         return f"{f.get('entity') or '?'} funding round"
     if metric == "talent_share_pct":
-        return f"{country} share of {(f.get('qualifier') or 'AI talent').replace('_', ' ')}"
+        return f"{country} share of {talent_measure(f.get('qualifier'))}"
     if metric == "chip_export_event":
         target = f" → {f['counterparty']}" if f.get("counterparty") else ""
         items = ", ".join(f.get("items") or ())

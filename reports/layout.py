@@ -7,6 +7,7 @@ shows the numbers of their sources, never URLs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -265,22 +266,35 @@ def _glance(report: Report, ind: Index, refs: _Refs) -> Table:
     return t
 
 
-def _totals(report: Report, ind: Index, refs: _Refs, name: str, title: str) -> Table:
-    t = Table(name, title, ("Year", "US", "China", "US/CN", "Sources"))
+def _us_vs_cn(
+    t: Table,
+    report: Report,
+    ind: Index,
+    refs: _Refs,
+    gap_key: str,
+    side: Callable[[Report, dict[str, Any] | None], str],
+) -> Table:
+    """Fill a table with one row per year: the US cell, China's, their gap, the sources."""
+    name = t.key
     t.note = BY_NAME[name].definition
     for period in _periods(ind, name, "year"):
         us, cn = ind.get((name, "year", period, "US")), ind.get((name, "year", period, "CN"))
-        pair = ind.get((name, "year", period, "US/CN"))
+        gap = ind.get((name, "year", period, gap_key))
         t.rows.append(
             (
                 Cell(period, tone="head"),
-                Cell(_val(report, us), facts=_facts_of(us)),
-                Cell(_val(report, cn), facts=_facts_of(cn)),
-                Cell(_val(report, pair), tone="gap"),
+                Cell(side(report, us), facts=_facts_of(us)),
+                Cell(side(report, cn), facts=_facts_of(cn)),
+                Cell(_val(report, gap), tone="gap"),
                 _refcell(refs, _facts_of(us, cn)),
             )
         )
     return t
+
+
+def _totals(report: Report, ind: Index, refs: _Refs, name: str, title: str) -> Table:
+    t = Table(name, title, ("Year", "US", "China", "US/CN", "Sources"))
+    return _us_vs_cn(t, report, ind, refs, "US/CN", _val)
 
 
 def _product(report: Report, row: dict[str, Any] | None) -> str:
@@ -295,47 +309,17 @@ def _product(report: Report, row: dict[str, Any] | None) -> str:
 
 
 def _users(report: Report, ind: Index, refs: _Refs) -> Table:
-    name = "top_users"
-    t = Table(
-        name,
-        "Largest AI products by users",
-        ("Year", "Largest US product", "Largest Chinese product", "US/CN", "Sources"),
-    )
-    t.note = BY_NAME[name].definition
-    for period in _periods(ind, name, "year"):
-        us, cn = ind.get((name, "year", period, "US")), ind.get((name, "year", period, "CN"))
-        pair = ind.get((name, "year", period, "US/CN"))
-        t.rows.append(
-            (
-                Cell(period, tone="head"),
-                Cell(_product(report, us), facts=_facts_of(us)),
-                Cell(_product(report, cn), facts=_facts_of(cn)),
-                Cell(_val(report, pair), tone="gap"),
-                _refcell(refs, _facts_of(us, cn)),
-            )
-        )
-    return t
+    columns = ("Year", "Largest US product", "Largest Chinese product", "US/CN", "Sources")
+    t = Table("top_users", "Largest AI products by users", columns)
+    return _us_vs_cn(t, report, ind, refs, "US/CN", _product)
 
 
 def _talent(report: Report, ind: Index, refs: _Refs) -> Table:
     name = "talent"
     rows = [r for k, r in ind.items() if k[0] == name and k[1] == "year" and r["label"]]
-    measure = str(rows[0]["label"]).replace("_", " ") if rows else "AI talent"
+    measure = fmt.talent_measure(rows[0]["label"]) if rows else "AI talent"
     t = Table(name, f"AI talent: share of {measure}", ("Year", "US", "China", "US−CN", "Sources"))
-    t.note = BY_NAME[name].definition
-    for period in _periods(ind, name, "year"):
-        us, cn = ind.get((name, "year", period, "US")), ind.get((name, "year", period, "CN"))
-        diff = ind.get((name, "year", period, "US-CN"))
-        t.rows.append(
-            (
-                Cell(period, tone="head"),
-                Cell(_val(report, us), facts=_facts_of(us)),
-                Cell(_val(report, cn), facts=_facts_of(cn)),
-                Cell(_val(report, diff), tone="gap"),
-                _refcell(refs, _facts_of(us, cn)),
-            )
-        )
-    return t
+    return _us_vs_cn(t, report, ind, refs, "US-CN", _val)
 
 
 ACTION_COLUMNS = (
