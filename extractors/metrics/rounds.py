@@ -130,6 +130,7 @@ _AGGREGATE = re.compile(
     r"in\s+private\s+investment|in\s+venture\s+(?:capital|funding))\b",
     re.IGNORECASE,
 )
+_COMPOUND_ADJECTIVE = re.compile(r"[\w.&]+-[a-z]+")
 #: First words that make a capitalised phrase a topic, not a company ("Generative AI").
 _GENERIC_LEADS = frozenset(
     [
@@ -219,6 +220,9 @@ def _name(
     mention = next((m for m in mentions if m.start == span[0]), None)
     ent = mention.entity if mention else gazetteer().get(raw)
     if ent is None and raw.split()[:1] and raw.split()[0] in _GENERIC_LEADS:
+        return None
+    # "AI-related", "China-based", "US-backed": compound adjectives, not company names.
+    if ent is None and _COMPOUND_ADJECTIVE.fullmatch(raw):
         return None
     if ent is not None:
         if ent.kind in _NOT_RAISERS:

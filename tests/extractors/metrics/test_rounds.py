@@ -203,3 +203,8 @@ def test_a_second_amount_from_another_investor() -> None:
 def test_a_further_investment_by_the_speaker() -> None:
     text = "Tencent said on Monday it had invested a further $90 million in Orbit Labs."
     assert _rounds(text) == [("Orbit Labs", 90e6, "Tencent")]
+
+
+def test_compound_adjectives_are_not_companies() -> None:
+    text = "Analysts put funding for AI-related start-ups at more than $80 billion for the year."
+    assert run(text, "funding_round_usd") == []
