@@ -186,12 +186,14 @@ def test_gdelt_slices_are_spaced_by_its_interval(site: SiteServer, make_config: 
         Route(body=fixture("gdelt_artlist.json"), content_type="application/json"),
     )
     src = Source(
-        "gdelt", "gdelt", site.url("/api/v2/doc/doc"), {"query": "AI chips", "min_interval": 0.2}
+        "gdelt", "gdelt", site.url("/api/v2/doc/doc"), {"query": "AI chips", "min_interval": 0.5}
     )
     (found,) = run(make_config(), src, since=dt.date(2025, 1, 13), until=dt.date(2025, 1, 15))
     assert len(found.listings) == 3
+    # Arrival times seen by the server lag the client's sends by scheduling delays
+    # on a busy machine, so the check leaves room for them.
     starts = sorted(h.at for h in site.hits_for("/api/v2/doc/doc"))
-    assert all(b - a >= 0.18 for a, b in itertools.pairwise(starts))
+    assert all(b - a >= 0.35 for a, b in itertools.pairwise(starts))
     # Every slice answers the same fixture: the tracking-parameter duplicate is
     # merged and the story seen on the 16th falls outside the window.
     assert len(found.links) == 2
