@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,10 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.ingest import gx_validator
+from flows.ingest import gx_validator, warm_up_validation
 from flows.pipeline import extract_all, extract_article, validate_results
 from flows.settings import Settings
+from flows.workers import PagePool, page_pool
 from schemas.records import Article, FetchOutcome, FetchState, PageResult
 from schemas.store import ReplayCounts, ReplayItem, Store
 
@@ -76,20 +78,42 @@ def reread(row: dict[str, Any], archive: Any) -> tuple[Article | None, str]:
     return replace(article, url=row["url"], published=published), "archive"
 
 
-def replay_rows(
-    store: Store, archive_dir: Path, rows: Sequence[dict[str, Any]], extractor_version: str
-) -> ReplayBatch:
-    """Re-parse, re-extract, validate and store one batch of stored articles."""
+def reread_and_extract(
+    items: Sequence[tuple[dict[str, Any], str]],
+) -> list[tuple[dict[str, Any], Article | None, str, PageResult | None]]:
+    """Re-read and extract stored rows (row, archive folder); runs in worker processes."""
     from schemas.archive import Archive
 
-    archive = Archive(archive_dir)
+    out: list[tuple[dict[str, Any], Article | None, str, PageResult | None]] = []
+    archives: dict[str, Any] = {}
+    for row, archive_dir in items:
+        archive = archives.setdefault(archive_dir, Archive(Path(archive_dir)))
+        article, origin = reread(row, archive)
+        result = None
+        if article is not None:
+            outcome = FetchOutcome(url=row["fetched_url"] or row["url"], state=FetchState.NEW)
+            page = PageResult(outcome=outcome, state=FetchState.NEW, article=article)
+            result = extract_all([page], extract_article)[0]
+        out.append((row, article, origin, result))
+    return out
+
+
+def replay_rows(
+    store: Store,
+    archive_dir: Path,
+    rows: Sequence[dict[str, Any]],
+    extractor_version: str,
+    pool: PagePool | None = None,
+) -> ReplayBatch:
+    """Re-parse, re-extract, validate and store one batch of stored articles."""
     batch = ReplayBatch(articles=len(rows))
+    jobs = [(row, str(archive_dir)) for row in rows]
+    reread = pool.map(reread_and_extract, jobs) if pool else reread_and_extract(jobs)
     results: list[PageResult] = []
     ids: dict[str, int] = {}
     reparsed: set[str] = set()
-    for row in rows:
-        article, origin = reread(row, archive)
-        if article is None:
+    for row, article, origin, result in reread:
+        if article is None or result is None:
             batch.failed += 1
             continue
         batch.from_archive += origin == "archive"
@@ -97,9 +121,8 @@ def replay_rows(
         if origin == "archive":
             reparsed.add(article.url)
         ids[article.url] = row["id"]
-        outcome = FetchOutcome(url=row["fetched_url"] or row["url"], state=FetchState.NEW)
-        results.append(PageResult(outcome=outcome, state=FetchState.NEW, article=article))
-    results = validate_results(extract_all(results, extract_article), gx_validator)
+        results.append(result)
+    results = validate_results(results, gx_validator)
     items: list[ReplayItem] = []
     for res in results:
         if res.state != FetchState.NEW or res.article is None:
@@ -121,10 +144,14 @@ def replay_rows(
 
 @task(name="replay-batch", cache_policy=NO_CACHE)
 def replay_batch(
-    store: Store, archive_dir: Path, rows: Sequence[dict[str, Any]], extractor_version: str
+    store: Store,
+    archive_dir: Path,
+    rows: Sequence[dict[str, Any]],
+    extractor_version: str,
+    pool: PagePool | None = None,
 ) -> ReplayBatch:
     """Re-extract one batch of stored articles."""
-    return replay_rows(store, archive_dir, rows, extractor_version)
+    return replay_rows(store, archive_dir, rows, extractor_version, pool)
 
 
 @flow(name="replay", log_prints=True)
@@ -152,7 +179,10 @@ def replay(
     totals = ReplayBatch()
     counts = ReplayCounts()
     status = "failed"
+    stack = ExitStack()
     try:
+        pool = stack.enter_context(page_pool(settings.workers))
+        warm_up_validation()
         after = 0
         while True:
             rows = store.replay_candidates(
@@ -161,7 +191,7 @@ def replay(
             if not rows:
                 break
             after = rows[-1]["id"]
-            batch = replay_batch(store, settings.archive_path, rows, version)
+            batch = replay_batch(store, settings.archive_path, rows, version, pool)
             totals.articles += batch.articles
             totals.from_archive += batch.from_archive
             totals.from_text += batch.from_text
@@ -170,6 +200,7 @@ def replay(
                 counts.add(batch.counts)
         status = "completed"
     finally:
+        stack.close()
         result = {
             "run_id": run_id,
             "extractor_version": version,

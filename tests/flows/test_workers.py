@@ -1,0 +1,41 @@
+"""The worker pool gives the same results as parsing in-process, in the same order."""
+
+from __future__ import annotations
+
+from flows.workers import page_pool, parse_and_extract, worker_count
+from schemas.records import FetchOutcome, FetchState, Page
+from tests.flows.test_crawl import article
+
+
+def _outcomes(n: int) -> list[FetchOutcome]:
+    out = []
+    for i in range(n):
+        url = f"http://127.0.0.1/news/{i}"
+        page = Page(
+            url=url,
+            final_url=url,
+            status=200,
+            body=article(i).encode(),
+            headers={"content-type": "text/html; charset=utf-8"},
+        )
+        out.append(FetchOutcome(url=url, state=FetchState.NEW, page=page))
+    out.append(FetchOutcome(url="http://127.0.0.1/gone", state=FetchState.FAILED, error="http 404"))
+    return out
+
+
+def test_pool_matches_in_process_results() -> None:
+    outcomes = _outcomes(9)
+    inline = parse_and_extract(outcomes)
+    with page_pool(2) as pool:
+        assert pool.workers == 2
+        pooled = pool.run(outcomes)
+    assert [r.outcome.url for r in pooled] == [o.url for o in outcomes]
+    assert [(r.state, r.article, r.observations) for r in pooled] == [
+        (r.state, r.article, r.observations) for r in inline
+    ]
+    assert sum(len(r.observations) for r in pooled) >= 9
+
+
+def test_worker_count() -> None:
+    assert worker_count(3) == 3
+    assert worker_count(0) >= 1
