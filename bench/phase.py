@@ -26,7 +26,8 @@ FAST_FETCH = {
 
 
 def _cpu() -> float:
-    # Worker processes count too: their CPU is part of the work per page.
+    # Children the phase waited for count too. Parse workers are started by
+    # multiprocessing's fork server, not by this process, so their CPU is not here.
     total = 0.0
     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
         usage = resource.getrusage(who)

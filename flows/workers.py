@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flows.pipeline import extract_all, extract_article, parse_pages
 from schemas.records import FetchOutcome, PageResult
@@ -50,12 +50,23 @@ def worker_count(setting: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class PagePool:
-    """Maps parse-and-extract over pages, in worker processes when there are several."""
+#: Batches smaller than this are parsed in-process: starting workers costs seconds,
+#: which a run of a few dozen pages would not win back.
+MIN_POOLED = 100
 
-    def __init__(self, executor: Executor | None, workers: int) -> None:
-        self._executor = executor
+
+class PagePool:
+    """Maps parse-and-extract over pages, in worker processes when there are several.
+
+    The processes start on the first batch of at least ``MIN_POOLED`` items and
+    stay for the rest of the run.
+    """
+
+    def __init__(self, workers: int, *, min_pooled: int = MIN_POOLED) -> None:
         self.workers = workers
+        self.min_pooled = min_pooled
+        self._executor: Executor | None = None
+        self._broken = workers <= 1
 
     def run(self, outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
         """Parse and extract every outcome, keeping their order."""
@@ -66,36 +77,46 @@ class PagePool:
 
         ``work`` must be a module-level function (it is pickled by name).
         """
-        if self._executor is None or len(items) < 2:
+        executor = None if len(items) < self.min_pooled else self._start()
+        if executor is None:
             return work(items)
         size = max(1, -(-len(items) // (self.workers * 2)))
         slices = [items[i : i + size] for i in range(0, len(items), size)]
         try:
-            parts = list(self._executor.map(work, slices))
+            parts = list(executor.map(work, slices))
         except Exception:  # a broken pool must not cost the batch: do it here instead
             log.exception("worker pool failed; running this batch in-process")
+            self.close()
+            self._broken = True
             return work(items)
         return [r for part in parts for r in part]
 
+    def _start(self) -> Executor | None:
+        if self._executor is None and not self._broken:
+            try:
+                # forkserver: workers start from a clean process, not a copy of one whose
+                # threads (Prefect's event loop, HTTP pools) may hold locks mid-fork.
+                ctx = multiprocessing.get_context("forkserver")
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=ctx, initializer=_warm
+                )
+            except (OSError, ValueError) as exc:
+                log.warning("no worker processes (%s); parsing in-process", exc)
+                self._broken = True
+        return self._executor
+
+    def close(self) -> None:
+        """Stop the worker processes, if any started."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
 
 @contextmanager
-def page_pool(workers: int) -> Iterator[PagePool]:
+def page_pool(workers: int, *, min_pooled: int = MIN_POOLED) -> Iterator[PagePool]:
     """A PagePool for the duration of a run; ``workers`` as in ``worker_count``."""
-    n = worker_count(workers)
-    if n <= 1:
-        yield PagePool(None, 1)
-        return
-    executor: Any = None
+    pool = PagePool(worker_count(workers), min_pooled=min_pooled)
     try:
-        # forkserver: workers start from a clean process, not a copy of one whose
-        # threads (Prefect's event loop, HTTP pools) may hold locks mid-fork.
-        ctx = multiprocessing.get_context("forkserver")
-        executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_warm)
-    except (OSError, ValueError) as exc:
-        log.warning("no worker processes (%s); parsing in-process", exc)
-        yield PagePool(None, 1)
-        return
-    try:
-        yield PagePool(executor, n)
+        yield pool
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        pool.close()

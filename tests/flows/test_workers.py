@@ -26,14 +26,21 @@ def _outcomes(n: int) -> list[FetchOutcome]:
 def test_pool_matches_in_process_results() -> None:
     outcomes = _outcomes(9)
     inline = parse_and_extract(outcomes)
-    with page_pool(2) as pool:
+    with page_pool(2, min_pooled=2) as pool:
         assert pool.workers == 2
         pooled = pool.run(outcomes)
+        assert pool._executor is not None  # the batch really went to worker processes
     assert [r.outcome.url for r in pooled] == [o.url for o in outcomes]
     assert [(r.state, r.article, r.observations) for r in pooled] == [
         (r.state, r.article, r.observations) for r in inline
     ]
     assert sum(len(r.observations) for r in pooled) >= 9
+
+
+def test_small_batches_stay_in_process() -> None:
+    with page_pool(2) as pool:
+        assert len(pool.run(_outcomes(3))) == 4
+        assert pool._executor is None
 
 
 def test_worker_count() -> None:
