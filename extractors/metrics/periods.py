@@ -143,6 +143,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_SINCE_BEFORE = re.compile(r"\bsince\s+$", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class PeriodMention:
     """A time expression: its offsets in the sentence and the period it names."""
@@ -227,6 +230,9 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date | None) -> PeriodMe
     if kind == "md":
         return _month_day(m, pub)
     if kind == "year":
+        # "the fewest since 2014": the start of a comparison, not the stretch a figure covers.
+        if _SINCE_BEFORE.search(m.string, 0, m.start()):
+            return PeriodMention(m.start(), m.end(), str(year), comparison=True)
         return _mention(m, str(year))
     if kind == "same_month":
         return PeriodMention(m.start(), m.end(), "same-month")

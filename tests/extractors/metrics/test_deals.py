@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.extractors.metrics.helpers import run
@@ -215,3 +217,9 @@ def test_a_total_repeated_later_is_recorded_once() -> None:
         "Analysts cheered. Swiss AI start-ups raised $1.3 billion in 2023, the report repeats."
     )
     assert _totals(text) == [("CH", 1.3e9, "2023")]
+
+
+def test_since_a_year_is_not_the_period_of_a_total() -> None:
+    text = "US AI start-ups raised $12.5 billion across 310 deals, the fewest deals since 2016."
+    found = run(text, "ai_investment_usd", published=dt.date(2024, 7, 2))
+    assert all(o.period != "2016" for o in found)
