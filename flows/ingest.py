@@ -26,16 +26,14 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.config import load_sources
-from flows.pipeline import Summary, mark_known, validate_results
+from flows.pipeline import Summary, mark_known
 from flows.settings import Settings
-from flows.workers import PagePool, page_pool, parse_and_extract
+from flows.workers import PagePool, page_pool, parse_extract_validate
 from schemas.records import (
     FetchOutcome,
     FetchState,
     Link,
-    Observation,
     PageResult,
-    Rejected,
     Source,
 )
 from schemas.store import SaveCounts, Store
@@ -184,15 +182,14 @@ def process_pages(
     pool: PagePool | None = None,
 ) -> SaveCounts:
     """Parse, extract, validate and store one batch of fetched pages."""
-
-    results = pool.run(outcomes) if pool is not None else parse_and_extract(outcomes)
+    results = pool.run(outcomes) if pool is not None else parse_extract_validate(outcomes)
     return store_results(store, run_id, results, source_ids)
 
 
 def store_results(
     store: Store, run_id: str, results: Sequence[PageResult], source_ids: dict[str, int]
 ) -> SaveCounts:
-    """Validate and store parsed pages: unchanged and duplicate texts first set aside."""
+    """Store validated pages; texts already stored are set aside as unchanged or duplicate."""
     from extractors.metrics import EXTRACTOR_VERSION
 
     articles = [r.article for r in results if r.article is not None]
@@ -200,7 +197,6 @@ def store_results(
         [a.url for a in articles], [a.content_hash for a in articles]
     )
     results = mark_known(results, stored_hashes, hash_owner)
-    results = validate_results(results, gx_validator)
     return store.save(run_id, results, extractor_version=EXTRACTOR_VERSION, source_ids=source_ids)
 
 
@@ -234,18 +230,6 @@ def process_batch(
 ) -> SaveCounts:
     """Parse, extract, validate and store one batch of fetched pages."""
     return process_pages(store, run_id, outcomes, source_ids, pool)
-
-
-def gx_validator(
-    rows: Sequence[tuple[str, Observation]], texts: dict[str, str]
-) -> tuple[list[tuple[str, Observation]], list[tuple[str, Rejected]]]:
-    """The validate stage: the Great Expectations suite over one batch's observations."""
-    from expectations.validate import validate
-
-    result = validate(rows, texts)
-    return list(result.accepted), [
-        (r.article_url, Rejected(r.observation, tuple(r.failed))) for r in result.rejected
-    ]
 
 
 def plan_fetch(
@@ -321,8 +305,8 @@ def _slices(items: Sequence[Link], size: int) -> list[list[Link]]:
 
 @task(name="parse", cache_policy=NO_CACHE)
 def parse_slice(outcomes: Sequence[FetchOutcome], pool: PagePool | None) -> list[PageResult]:
-    """Parse and extract one fetched slice, in the worker processes."""
-    return pool.run(outcomes) if pool is not None else parse_and_extract(outcomes)
+    """Parse, extract and validate one fetched slice, in the worker processes."""
+    return pool.run(outcomes) if pool is not None else parse_extract_validate(outcomes)
 
 
 @task(name="store", cache_policy=NO_CACHE)
@@ -400,7 +384,6 @@ def ingest(
     try:
         pool = stack.enter_context(page_pool(settings.workers))
         ctx = IngestContext(store, run_id, settings, config, store.sync_sources(sources), pool)
-        warm_up_validation()
         discovered = [
             f.result()
             for f in [
@@ -409,6 +392,8 @@ def ingest(
         ]
         claimed: set[str] = set()
         plans = [plan_fetch(ctx, found, claimed, per_source) for found in discovered]
+        if not pool.will_pool(max((len(p.to_fetch) for p in plans), default=0)):
+            warm_up_validation()  # this process validates: load GX while pages download
         reports = {
             p.source.name: SourceReport(p.source.name, listing_failures=p.listing_failures)
             for p in plans

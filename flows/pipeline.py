@@ -174,3 +174,15 @@ def extract_article(article: Article) -> list[Observation]:
     from extractors.metrics import extract
 
     return extract(article.text, published=article.published, title=article.title)
+
+
+def gx_validator(
+    rows: Sequence[tuple[str, Observation]], texts: dict[str, str]
+) -> tuple[list[tuple[str, Observation]], list[tuple[str, Rejected]]]:
+    """The validate stage: the Great Expectations suite over one batch's observations."""
+    from expectations.validate import validate
+
+    result = validate(rows, texts)
+    return list(result.accepted), [
+        (r.article_url, Rejected(r.observation, tuple(r.failed))) for r in result.rejected
+    ]

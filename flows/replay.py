@@ -22,8 +22,8 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.ingest import gx_validator, warm_up_validation
-from flows.pipeline import extract_all, extract_article, validate_results
+from flows.ingest import warm_up_validation
+from flows.pipeline import extract_all, extract_article, gx_validator, validate_results
 from flows.settings import Settings
 from flows.workers import PagePool, page_pool
 from schemas.records import Article, FetchOutcome, FetchState, PageResult
@@ -81,7 +81,7 @@ def reread(row: dict[str, Any], archive: Any) -> tuple[Article | None, str]:
 def reread_and_extract(
     items: Sequence[tuple[dict[str, Any], str]],
 ) -> list[tuple[dict[str, Any], Article | None, str, PageResult | None]]:
-    """Re-read and extract stored rows (row, archive folder); runs in worker processes."""
+    """Re-read, extract and validate stored rows (row, archive folder), in worker processes."""
     from schemas.archive import Archive
 
     out: list[tuple[dict[str, Any], Article | None, str, PageResult | None]] = []
@@ -95,7 +95,10 @@ def reread_and_extract(
             page = PageResult(outcome=outcome, state=FetchState.NEW, article=article)
             result = extract_all([page], extract_article)[0]
         out.append((row, article, origin, result))
-    return out
+    checked = iter(validate_results([r for *_, r in out if r is not None], gx_validator))
+    return [
+        (row, art, origin, next(checked) if r is not None else None) for row, art, origin, r in out
+    ]
 
 
 def replay_rows(
@@ -122,7 +125,6 @@ def replay_rows(
             reparsed.add(article.url)
         ids[article.url] = row["id"]
         results.append(result)
-    results = validate_results(results, gx_validator)
     items: list[ReplayItem] = []
     for res in results:
         if res.state != FetchState.NEW or res.article is None:
@@ -182,7 +184,8 @@ def replay(
     stack = ExitStack()
     try:
         pool = stack.enter_context(page_pool(settings.workers))
-        warm_up_validation()
+        if not pool.will_pool(settings.batch_size):
+            warm_up_validation()
         after = 0
         while True:
             rows = store.replay_candidates(

@@ -16,7 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
 
-from flows.pipeline import extract_all, extract_article, parse_pages
+from flows.pipeline import extract_all, extract_article, gx_validator, parse_pages, validate_results
 from schemas.records import FetchOutcome, PageResult
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,15 @@ def parse_and_extract(outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
     return extract_all(parse_pages(outcomes), extract_article)
 
 
+def parse_extract_validate(outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
+    """The CPU-bound middle of the pipeline for one slice: parse, extract and validate.
+
+    Validation runs here, beside extraction, so each worker process pays for Great
+    Expectations once and the storing process does nothing but store.
+    """
+    return validate_results(parse_and_extract(outcomes), gx_validator)
+
+
 def _warm() -> None:
     # Import the heavy modules once per worker, before the first slice arrives.
     import trafilatura  # noqa: F401 - imported inside the parse stage, on first use
@@ -38,6 +47,9 @@ def _warm() -> None:
     import extractors.parse
 
     extractors.metrics.extract("Warm-up: the US drew $1 billion of AI investment in 2023.")
+    from expectations.validate import warm_up
+
+    warm_up()
 
 
 def worker_count(setting: int) -> int:
@@ -68,9 +80,13 @@ class PagePool:
         self._executor: Executor | None = None
         self._broken = workers <= 1
 
+    def will_pool(self, batch: int) -> bool:
+        """Whether a batch of this size would go to worker processes."""
+        return not self._broken and batch >= self.min_pooled
+
     def run(self, outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
-        """Parse and extract every outcome, keeping their order."""
-        return self.map(parse_and_extract, outcomes)
+        """Parse, extract and validate every outcome, keeping their order."""
+        return self.map(parse_extract_validate, outcomes)
 
     def map(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
         """``work`` over slices of ``items`` in the workers, results in input order.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -169,8 +169,8 @@ class Observation:
 
     def to_contract(self) -> dict[str, Any]:
         """The stable JSON form printed by ``gaptrack extract``."""
-        d = asdict(self)
-        out = {k: d[k] for k in CONTRACT_KEYS}
+        # Attribute reads, not dataclasses.asdict: this runs for every stored value.
+        out = {k: getattr(self, k) for k in CONTRACT_KEYS}
         out["items"] = list(self.items)
         return out
 
