@@ -96,7 +96,8 @@ class PagePool:
         executor = None if len(items) < self.min_pooled else self._start()
         if executor is None:
             return work(items)
-        size = max(1, -(-len(items) // (self.workers * 2)))
+        # One slice per worker: each slice is one validation call, whose cost is mostly fixed.
+        size = max(1, -(-len(items) // self.workers))
         slices = [items[i : i + size] for i in range(0, len(items), size)]
         try:
             parts = list(executor.map(work, slices))
