@@ -1,9 +1,11 @@
 """The ``ingest`` Prefect flow: discover -> fetch -> parse -> extract -> validate -> store.
 
-Tasks run per source (discovery and fetching, concurrently in threads, each
-with its own async HTTP client) and per batch of pages (parse, extract,
-validate, store, in the flow's thread so one writer talks to the store). No
-task runs per article: a task costs milliseconds of orchestration.
+Discovery is one task per source. The pages then move in slices of
+``fetch_chunk`` through three tasks at once: ``fetch`` (an async HTTP client
+in a thread), ``parse`` (parse, extract and validate in worker processes) and
+``store`` (one writer, slices in order); at most three slices are in flight, so
+memory does not grow with the number of pages. No task runs per article: a task
+costs milliseconds of orchestration.
 
 The stages are also plain functions (``discover_links``, ``plan_fetch``,
 ``fetch_links``, ``process_pages``, ``ingest_window``) so the backfill flow
@@ -51,7 +53,6 @@ class SourceFetch:
     source: Source
     listings: list[FetchOutcome] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
-    pages: list[FetchOutcome] = field(default_factory=list)
     error: str | None = None
 
 
