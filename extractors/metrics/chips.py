@@ -24,12 +24,14 @@ import re
 from dataclasses import dataclass
 
 from extractors.metrics.document import Analysed, Document
-from extractors.metrics.entities import find_mentions, gazetteer, proper_name_at
+from extractors.metrics.entities import Mention, find_mentions, gazetteer, proper_name_at
 from extractors.metrics.periods import find_periods, year_of
 from extractors.metrics.tables import Row
 from schemas.records import Observation
 
 _W = r"(?:[\w'’-]+\s+)"
+# The same with commas inside a list ("added 140 companies, including Naura, to ...").
+_WC = r"(?:[\w'’-]+,?\s+)"
 _OBJECT = re.compile(
     r"\b(?:chips?|microchips?|semiconductors?|GPUs?|processors?|accelerators?|lithography|"
     r"chipmaking|chip-making|chipmakers?|HBM|high-bandwidth\s+memory|EUV|DUV|wafers?|"
@@ -74,7 +76,12 @@ _LICENSE = re.compile(
     rf"cleared\s+{_W}{{0,3}}(?:exports?|sales?|shipments?)|"
     rf"(?:allow|permit)(?:ed|s|ting|ing)?\s+{_W}{{0,3}}to\s+(?:sell|export|ship|resume)|"
     rf"(?:received|obtained|secured|got|won|in\s+exchange\s+for)\s+{_W}{{0,2}}licen[cs]es?|"
+    rf"(?:received|obtained|secured|got|won|was\s+given|were\s+given|been\s+given)\s+{_W}{{0,2}}"
+    rf"(?:approvals?|permission|authori[sz]ation|clearance|green\s+light|go-ahead)\b|"
     rf"(?:waivers?|exemptions?)\s+(?:to|for|from)\b|"
+    rf"(?:grant|extend|issu|renew|approv)\w*\s+{_W}{{0,3}}(?:waivers?|exemptions?)\b|"
+    rf"(?:allow|permit)(?:ed|s|ting|ing)?\s+{_WC}{{0,6}}to\s+(?:keep\s+|continue\s+)?"
+    rf"(?:sell|export|ship|resume|supply|buy|import)\w*|"
     rf"resum(?:e|ed|es|ing)\s+{_W}{{0,3}}(?:sales|shipments|exports))",
     re.IGNORECASE,
 )
@@ -98,7 +105,8 @@ _TIGHTEN = re.compile(
     re.IGNORECASE,
 )
 _BAN = re.compile(
-    r"\b(?:ban(?:s|ned|ning)?|prohibit(?:ed|s|ing|ion)?|barred|bars|embargo\w*|blacklist\w*|"
+    r"\b(?:ban(?:s|ned|ning)?|prohibit(?:ed|s|ing|ion)?|bar(?:s|red|ring)?\s+(?=[\w'’-]+\s+from\b|"
+    r"(?:the\s+)?(?:sales?|exports?|shipments?)\b)|barred|embargo\w*|blacklist\w*|"
     r"outlaw\w*|no\s+longer\s+(?:approve|allow|permit|license|licence)|not\s+permitted)\b",
     re.IGNORECASE,
 )
@@ -114,21 +122,25 @@ _RESTRICT = re.compile(
     rf"presumption\s+of\s+denial|export\s+rules|revok\w+|withdr[ae]w\w*\s+{_W}{{0,2}}licen[cs]es?|"
     rf"(?:issu|publish|unveil|introduc|impos|adopt|finaliz)\w*\s+{_W}{{0,4}}(?:rules?|regulations?|"
     rf"framework|guidance|package\s+of\s+export\s+controls)|"
-    rf"discourag\w+|(?:told|ordered|urged|instructed)\s+{_W}{{1,4}}(?:to\s+)?(?:stop|halt|avoid|"
-    rf"suspend|cancel)|add(?:ed|s|ing)?\s+{_W}{{1,12}}to\s+(?:its|the|a)\s+{_W}{{0,2}}"
+    rf"discourag\w+|(?:told|ordered|urged|instructed|asked|directed|advised)\s+(?:[\w'’-]+,?\s+){{1,8}}?(?:to\s+)?(?:stop|halt|avoid|"
+    rf"suspend|cancel)|(?:add(?:ed|s|ing)?|plac(?:ed|es|ing)|put(?:s|ting)?)\s+{_WC}{{1,12}}"
+    rf"(?:to|on)\s+(?:its|the|a)\s+{_W}{{0,2}}"
     rf"(?:list|blacklist))",
     re.IGNORECASE,
 )
 #: A verb that enacts a measure, as opposed to a noun that names one.
 _ENACTS = re.compile(
     rf"\b(?:restricted|restricting|restricts|restrict|tighten\w*|banned|bans|banning|barred|bars|"
+    rf"bar\s+(?=[\w'’-]+\s+from\b)|"
     rf"prohibit(?:ed|s|ing)?|curbed|curbing|blocked|blocking|relax\w*|lift(?:ed|s|ing)|eased|easing|"
     rf"rescind\w*|scrap\w*|suspend\w*|revok\w+|granted|granting|grants|approved|cleared|"
     rf"permitted|allowed|resum\w+|(?:requir|need)\w*\s+{_W}{{0,3}}licen[cs]es?|apply\s+for\s+"
     rf"licen[cs]es|(?:impos|publish|issu|unveil|introduc|announc|adopt|finaliz|roll(?:ed)?\s+out|"
     rf"enact|add|expand|extend)\w*\s+{_W}{{0,6}}(?:rules?|controls?|restrictions|curbs|ban|"
     rf"regulations?|framework|guidance|limits|licen[cs]es?|requirements?|package|list|blacklist)|"
-    rf"add(?:ed|s|ing)?\s+{_W}{{1,12}}to\s+(?:its|the|a)\s+|cap(?:s|ped|ping)?\b|"
+    rf"add(?:ed|s|ing)?\s+{_WC}{{1,12}}to\s+(?:its|the|a)\s+|"
+    rf"(?:plac(?:ed|es|ing)|put(?:s|ting)?)\s+{_WC}{{1,12}}on\s+(?:its|the|a)\s+{_W}{{0,2}}"
+    rf"(?:entity\s+list|blacklist|export\s+control\s+list)|cap(?:s|ped|ping)?\b|"
     rf"limit(?:ed|ing)?\s+(?!on\b)|block(?:ed|ing)?\s+(?!on\b)|maintain\w*\s+(?:a\s+)?block|moved\s+{_W}{{0,8}}"
     rf"to\s+case-by-case|no\s+longer\s+(?:approve|allow|permit)|not\s+permitted|"
     rf"(?:told|instructed|informed|ordered)\s+{_W}{{1,6}}(?:that|to)\b|"
@@ -144,6 +156,14 @@ _COVERS = re.compile(
     r"controls|measures|requirements?|regulations|licen[cs]e\s+requirements?)\s+(?:\w+\s+){0,3}?"
     r"(?:cover\w*|affect\w*|appl\w+\s+to|includ\w*|hit\w*|target\w*|extend\w*)\b",
     re.IGNORECASE,
+)
+# "The rules bar Nvidia from ...", "The new curbs also restrict ...": the measure just
+# reported, now said to do something.
+_MEASURE_SUBJECT = re.compile(
+    r"\s*(?:The|These|Those|Such|Its|Their)\s+(?:new\s+|latest\s+|updated\s+|revised\s+|tighter\s+|"
+    r"expanded\s+|sweeping\s+|export\s+|chip\s+)*(?:rules?|curbs|restrictions|controls|measures|"
+    r"regulations?|ban|requirements?)\s+(?:\w+\s+)?(?:also\s+)?(?!(?:is|are|was|were|has|have|had|"
+    r"came|come|took|take)\b)[a-z]+s?\b"
 )
 # "received similar instructions", "agreed to the same terms": the move just described,
 # for another company.
@@ -171,11 +191,11 @@ _MADE_BY = re.compile(
 # Modality that makes a move a possibility rather than a fact: a modal right before
 # the trigger ("may tighten"), or a verb of deliberation shortly before it.
 _MODAL_BEFORE = re.compile(
-    r"\b(?:may|might|could|would|should|can)\s+(?!have\b)(?:not\s+)?(?:\w+\s+)?$"
+    r"\b(?:may|might|could|would|should|can)\s+(?!have\b)(?:not\s+)?(?:\w+\s+){0,3}$"
 )
 _REPORTED = re.compile(
     r"\b(?:said|says|announced|confirmed|told|informed|notified|assured|stated|disclosed)\b"
-    r"[^.;]{0,70}\b(?:would|will)\s+(?:\w+\s+)?$",
+    r"[^.;]{0,70}\b(?:would|will)\s+(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )
 _DELIBERATION = re.compile(
@@ -189,6 +209,12 @@ _DELIBERATION = re.compile(
 _COMPLIANCE = re.compile(
     r"\b(?:compl(?:y|ies|ied|iant|iance)\s+with|within\s+(?:the\s+)?(?:limits\s+of\s+)?|under|"
     r"meet\w*|around|circumvent\w*|evad\w+|skirt\w*|despite)\s+(?:the\s+|its\s+)?(?:[\w.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_COMPLY_WITH = re.compile(
+    r"\b(?:compl(?:y|ies|ied|ying|iant|iance)\s+with|circumvent\w*|evad\w+|skirt\w*|"
+    r"(?:get|got|getting|work\w*)\s+around|sidestep\w*|dodg\w+)\s+(?:the\s+|its\s+)?"
+    r"(?:[\w.’'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 # "China's foreign ministry called the rules an abuse": a reaction, not a measure.
@@ -249,13 +275,29 @@ _UNNAMED_GOVERNMENT = re.compile(
 _SECOND_MOVE = re.compile(
     r",?\s+(?:(?:a|one|two|three|several)\s+(?:days?|weeks?|months?)\s+|days\s+|weeks\s+|"
     r"shortly\s+|just\s+|soon\s+)?(?:after|before|while|whereas)\s+(?=[A-Z])|"
-    r",\s+and\s+(?=(?:(?:in|by|from)\s+(?:19|20)\d\d\s+|later\s+|then\s+)?[A-Z])"
+    r",\s+and\s+(?=(?:(?:in|by|from)\s+(?:19|20)\d\d\s+|later\s+|then\s+)?[A-Z])|"
+    r",\s+when\s+(?=[A-Z])"
 )
 # "the controls on rare earths it announced on October 9": an earlier measure referred to.
 _EARLIER_MEASURE = re.compile(
     r"\b(?:controls|restrictions|curbs|ban|rules|measures)\b[^,;]{0,60}?\b(?:it|they|that|which|"
     r"Beijing|Washington)\s+(?:had\s+)?(?:announced|imposed|introduced|issued|adopted|unveiled|"
     r"published)\s+(?P<when>(?:on|in|last)\s+[^,;.]{3,20})",
+    re.IGNORECASE,
+)
+_ENTITY_LIST_MOVE = re.compile(
+    r"\b(?:add(?:ed|s|ing)?|plac(?:ed|es|ing)|put(?:s|ting)?|list(?:ed|s|ing)?|includ(?:ed|es|ing))\b"
+    r"[^.;]{0,160}?\b(?:to|on|in)\s+(?:the\s+|its\s+|a\s+)?(?:US\s+|U\.S\.\s+|American\s+|"
+    r"Commerce\s+Department['’]s\s+)?(?:trade\s+|export\s+)?(?:Entity\s+List|entity\s+list|"
+    r"export\s+control\s+list|unverified\s+list)\b",
+)
+_REFERRED_SALES = re.compile(
+    r"\b(?:its|their|the\s+chip['’]s|such|those|these)\s+(?:sales?|exports?|shipments?|deliveries)\b",
+    re.IGNORECASE,
+)
+_REVOKED = re.compile(
+    r"\b(?:revok\w+|withdr[ae]w\w*|cancel\w*|yank\w*)\s+"
+    r"(?:[\w'’-]+\s+){0,4}$",
     re.IGNORECASE,
 )
 _STARTED_NOW = re.compile(r"\b(?:has|have)\s+(?:now\s+)?(?:begun|started)\b", re.IGNORECASE)
@@ -315,6 +357,9 @@ def _action(text: str, start: int = 0, end: int | None = None) -> tuple[str, int
     for name, pattern in _ACTIONS:
         for m in pattern.finditer(text, start, stop):
             if _NEGATED.search(text, max(0, m.start() - 20), m.start()):
+                continue
+            # "revoked licences allowing Intel to sell": taking a licence away restricts.
+            if _GROUP[name] == "relax" and _REVOKED.search(text, max(0, m.start() - 40), m.start()):
                 continue
             return name, m.start()
     return None
@@ -431,7 +476,35 @@ def _actor(a: Analysed, trigger: int, start: int = 0) -> tuple[str | None, str |
     ]
     if subjects:
         return subjects[-1].entity.name, None
+    # "The US, the Netherlands and Japan have restricted ...": countries acting together;
+    # the first named leads.
+    joint = _joint_subject(text, [m for m in countries if m.form != "adjective"], trigger)
+    if joint is not None:
+        return joint, None
     return None, None
+
+
+_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", re.IGNORECASE)
+
+
+def _joint_subject(text: str, countries: list[Mention], trigger: int) -> str | None:
+    """The first country of a list of countries that is the subject of the move."""
+    runs: list[list[Mention]] = []
+    for m in countries:
+        if m.end > trigger:
+            break
+        if runs and _LIST_GLUE.fullmatch(text, runs[-1][-1].end, m.start):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    for run in reversed(runs):
+        first = run[0]
+        if len(run) < 2 or _TARGET_PREP.search(text, max(0, first.start - 12), first.start):
+            continue
+        if _PASSIVE_BY.search(text, max(0, first.start - 8), first.start):
+            continue
+        return first.entity.name
+    return None
 
 
 def _target(a: Analysed, actor: str | None, start: int = 0, end: int | None = None) -> str | None:
@@ -610,9 +683,23 @@ def _export_events(a: Analysed, ctx: _Context) -> list[Event]:
     if not (_OBJECT.search(text) or _MODEL.search(text)):
         regime = ctx.chip_article and _REGIME.search(text)
         chip_firm = any(m.entity.kind in _CHIP_FIRMS for m in a.mentions)
+        # Additions to the Entity List are export controls whatever the companies make.
+        listed = bool(_ENTITY_LIST_MOVE.search(text))
+        # "Washington had banned its sale in April": in a story about chips, a named
+        # government's move on "its sales" is about the chip just discussed.
+        referred = (
+            ctx.chip_article
+            and bool(_REFERRED_SALES.search(text))
+            and _named_actor(a, 0, len(text))
+        )
         # In a story about chips, a move on a chipmaker ("licences would be granted to
         # Nvidia") is about its chips.
-        if not (regime or (chip_firm and (ctx.chip_article or _LISTING.search(text)))):
+        if not (
+            regime
+            or listed
+            or referred
+            or (chip_firm and (ctx.chip_article or _LISTING.search(text)))
+        ):
             return []
     parts = [(0, len(text))]
     second = _SECOND_MOVE.search(text)
@@ -639,7 +726,9 @@ def _export_events(a: Analysed, ctx: _Context) -> list[Event]:
         )
     ):
         event = _export_event(a, ctx, 0, len(text), whole=True)
-        events = [event] if event is not None else []
+        # "The rules are expected to expand curbs imposed in 2022, when Washington barred
+        # ...": a move stated in one half stands when the whole reads as a possibility.
+        events = [event] if event is not None else events[:1] if len(events) == 1 else []
     events.extend(_earlier_measures(a, ctx, events))
     return events
 
@@ -666,6 +755,9 @@ def _export_event(a: Analysed, ctx: _Context, start: int, end: int, *, whole: bo
     action, at = found
     if _hypothetical(text, at) or _CRITICISM.search(text, max(start, at - 60), at):
         return None
+    if _COMPLY_WITH.search(text, max(start, at - 50), at):
+        # "designed to comply with US export rules introduced in 2023": a constraint met.
+        return None
     if _INVESTMENT_OBJECT.match(text[at:]) or re.match(
         r"\w+\s+(?:\w+\s+){0,3}?(?:investments?|investors?)\b", text[at:]
     ):
@@ -688,7 +780,13 @@ def _export_event(a: Analysed, ctx: _Context, start: int, end: int, *, whole: bo
     if target is None and same is not None and ctx.last_event is not None:
         target = ctx.last_event.target
     scope = text if whole else text[start:end]
-    items, models = _items(scope)
+    # "bar Nvidia from selling its H100 and A800": the one chipmaker named owns the models.
+    makers = {
+        m.entity.name
+        for m in a.mentions
+        if m.entity.kind == "chip_maker" and (whole or start <= m.start < end)
+    }
+    items, models = _items(scope, next(iter(makers)) if len(makers) == 1 else None)
     enacting = bool(_ENACTS.search(text, start, end))
     strength = 2 if (enacting or covers or same) else 1
     aimed_at_china = any(m.entity.name in _CN_TARGETS for m in a.countries())
@@ -712,7 +810,7 @@ def _export_event(a: Analysed, ctx: _Context, start: int, end: int, *, whole: bo
         specific=_specific(scope),
         model_names=_model_names(scope),
         enacting=enacting,
-        anaphoric=covers is not None,
+        anaphoric=covers is not None or bool(_MEASURE_SUBJECT.match(text, start)),
         additional=bool(_ADDITIONAL.search(text, start, end) or _EARLIER.search(text, start, end))
         or same is not None,
     )

@@ -21,26 +21,31 @@ from extractors.metrics.document import (
     Document,
 )
 from extractors.metrics.entities import COMPANY_KINDS, Mention, find_mentions
-from extractors.metrics.numbers import Quantity, find_quantities
+from extractors.metrics.numbers import Quantity, find_quantities, is_change
 from extractors.metrics.periods import PeriodMention, find_periods, shift_years, year_of
 from extractors.metrics.tables import Row, Table, plain_number, unit_of
 from schemas.records import Observation
 
 _INVESTMENT_WORDS = re.compile(
     r"\b(?:invest\w*|fund(?:ing|ed|s)?|raised?|raising|financ\w*|venture|VCs?|deals?|capital|"
-    r"backing|poured|earmarked|amounted|total(?:l?ed|s)?|drew|attracted|rounds?)\b",
+    r"backing|poured|earmarked|amounted|total(?:l?ed|s)?|drew|attracted|rounds?|flow(?:ed|s|ing)?|"
+    r"pumped|ploughed|plowed|injected|secured|garnered|hauled|raked|received|took\s+in|pulled\s+in|"
+    r"brought\s+in|landed|bagged)\b",
     re.IGNORECASE,
 )
 _DEAL_NOUN = re.compile(
     r"^\s*(?:(?:AI|A\.I\.|artificial\s+intelligence|generative\s+AI|GenAI|venture|VC|private|"
     r"equity|investment|funding|financing|disclosed|[\w-]+-stage|[\w-]+-related|startup|new|"
     r"separate|individual)\s+)*"
-    r"(?:deals|investments|funding\s+rounds|financing\s+rounds|rounds|funding\s+events|"
-    r"financing\s+events|investment\s+events|financings|transactions|fundraisings)\b",
+    r"(?:deals|investments|funding\s+rounds|financing\s+rounds|rounds|"
+    r"(?:funding|financing|investment)\s+(?:events|cases|deals)|financings|transactions|"
+    r"fundraisings)\b",
     re.IGNORECASE,
 )
 _NUMBER_OF_DEALS = re.compile(
-    r"\bnumber\s+of\s+(?:\w+\s+){0,3}(?:deals|investments|funding\s+rounds|rounds|transactions)\b",
+    r"\b(?:number\s+of\s+(?:\w+\s+){0,3}(?:deals|investments|funding\s+rounds|rounds|transactions|"
+    r"(?:investment|financing|funding)\s+events)|(?:deal|transaction|round)\s+(?:count|volume|"
+    r"tally|numbers?))\b",
     re.IGNORECASE,
 )
 # Words near an amount that make it something other than invested capital.
@@ -53,7 +58,8 @@ _DISTRACTOR = re.compile(
     r"compute|fund\s+of|a\s+[\w$.\s]{0,20}fund\b|market\s+(?:will|is|was|could)|"
     r"forecasts?|projected|expected|estimates?\s+(?:that|the)|could\s+reach|will\s+(?:reach|grow|be)|"
     r"stock|shares?|tariffs?|infrastructure|projects?|pledg\w+|plans?\s+to|will\s+invest|"
-    r"would\s+invest|intends?\s+to|commit\w+|joint\s+venture|government|state[\s-]backed)\b",
+    r"would\s+invest|intends?\s+to|commit\w+|joint\s+venture|government|state[\s-]backed|"
+    r"(?:new|venture|[\d,]+)\s+funds)\b",
     re.IGNORECASE,
 )
 # "worth" values a company ("a start-up worth $2bn") unless deals are what is worth it
@@ -73,7 +79,8 @@ _GLOBAL_OPENER = re.compile(
 _ALL_SECTOR = re.compile(
     r"\b(?:overall\s+(?:\w+\s+)?(?:venture|VC|startup|funding|investment|tech|market)|all[\s-]sectors?|"
     r"across\s+(?:all\s+)?(?:sectors|industries)|total\s+venture|broader|entire|"
-    r"global\s+venture|all\s+startups|tech\s+sector|technology\s+sector)\b",
+    r"global\s+venture|all\s+(?:[\w.-]+\s+){0,2}(?:start-?ups|companies|firms|sectors|industries)|"
+    r"tech\s+sector|technology\s+sector)\b",
     re.IGNORECASE,
 )
 # A clause with a funding word of its own but no AI word is about something else.
@@ -87,9 +94,17 @@ _COMPARISON = re.compile(
     re.IGNORECASE,
 )
 _CONTINUATION = re.compile(
-    r"^(?:This|These|That|Those|It|They|The\s+(?:total|figure|amount|sum|number|tally|investments?|money|value|capital|haul|"
-    r"deals?|funding)|By\s+comparison|In\s+comparison|In\s+contrast|Compared|Meanwhile|"
-    r"Of\s+(?:that|this|these|those))\b"
+    r"^(?:This|These|That|Those|It|They|The\s+(?:[\w-]+\s+){0,2}?(?:total|figure|amount|sum|number|"
+    r"tally|investments?|money|value|capital|haul|deals?|funding)|By\s+comparison|In\s+comparison|In\s+contrast|Compared|Meanwhile|"
+    r"Of\s+(?:that|this|these|those)|"
+    # "Funding in China fell to $1.2bn": the same measure for another country.
+    r"(?:Funding|Investment|Financing|Deals?|Deal\s+count|Deal\s+volume)\s+(?:in|to|for|into)\s+"
+    r"(?:the\s+)?[A-Z][\w.]*|"
+    r"(?:The\s+)?(?i:deal|transaction|round|investment|funding)\s+"
+    r"(?:count|volume|tally|numbers?|total|value)s?|"
+    # "China's total came to $7.8bn", "America's tally": a country's figure, just compared.
+    r"(?:[A-Z][\w.]*\s+){0,2}[A-Z][\w.]*['’]s?\s+(?:own\s+)?(?:total|figure|tally|haul|share|count|"
+    r"sum|amount))\b"
 )
 # "China came second with $17bn", "the UK was third at $4bn", "followed by China".
 _RANK = re.compile(
@@ -132,9 +147,36 @@ _YEAR_BACK = re.compile(
     r"\s*,?\s*(?:in\s+)?the\s+(?:previous|prior|preceding)\s+year",
     re.IGNORECASE,
 )
+# What may stand between a figure and "a year earlier": its deal noun, or the count the
+# amount was spread over ("$4.9bn across 194 deals a year earlier").
+_FIGURE_TAIL = re.compile(
+    r"(?:\s+(?:across|in|over|from|with|spread\s+(?:across|over))\s+(?:about\s+|around\s+|some\s+)?"
+    r"[\d,]+(?=\s))?"
+)
+
+
+def _year_back(a: Analysed, q: Quantity) -> bool:
+    """Whether "a year earlier" (or the like) follows the figure and its noun."""
+    pos = q.end
+    tail = _FIGURE_TAIL.match(a.text, pos)
+    if tail is not None:
+        pos = tail.end()
+    noun = _DEAL_NOUN.match(a.text[pos:])
+    if noun is not None:
+        pos += noun.end()
+    return bool(_YEAR_BACK.match(a.text, pos, min(len(a.text), pos + 30)))
+
+
 _COMPARISON_GAP = re.compile(
     r"\b(?:from|than|compared|versus|vs\.?|against|up|down|while|whereas)\b", re.IGNORECASE
 )
+_PARTNER_CLAUSE = re.compile(
+    r"(?:(?:raising|drawing|attracting|pulling\s+in|bringing\s+in|totall?ing|amounting\s+to|"
+    r"worth|valued\s+at|with|for|across|spread\s+(?:across|over)|involving|representing)\b|"
+    r"(?:a\s+|the\s+)?(?:combined|total|sum)\b)",
+    re.IGNORECASE,
+)
+_SOURCE_CLAUSE = re.compile(r"\s*(?:according\s+to|citing|per|data\s+from|said)\b", re.I)
 _BOUNDARY = re.compile(r"\band\b|\bwhile\b|\bwhereas\b|\bbut\b|;")
 # Country totals are large; smaller amounts in such sentences are something else.
 _MIN_TOTAL_USD = 10e6
@@ -173,13 +215,24 @@ def _country_for(a: Analysed, q: Quantity, ci: int) -> str | None:
         antecedent = [m for m in countries if m.end == lead_in]
         if antecedent:
             return antecedent[0].entity.name
+    # "..., raising a combined $31bn", "..., totalling 107bn yuan": a participle clause
+    # goes with the clause before it, country and all.
+    if _PARTNER_CLAUSE.match(a.text, a0):
+        earlier = [
+            m
+            for m in countries
+            if m.start < a0 and not _SOURCE_CLAUSE.match(a.clause_text(a.clause_at(m.start)))
+        ]
+        if earlier:
+            return earlier[-1].entity.name
     # A country in a clause that has its own amount belongs to that amount, unless
     # this clause only compares ("up from $33bn in 2022") with it; "3.5 times" is a ratio.
+    # Counts of other things ("backed 1,400 AI companies") own no country.
     owning = {
         a.clause_at(x.start)
         for x in a.quantities
         if x is not q
-        and x.kind in ("money", "count")
+        and (x.kind == "money" or (x.kind == "count" and _deal_count(a, x)))
         and not re.match(r"\s*(?:times|-fold)\b", a.text[x.end :])
     }
     free = [m for m in countries if a.clause_at(m.start) not in owning]
@@ -195,7 +248,7 @@ def _period_for(a: Analysed, q: Quantity, ci: int, topic: Topic | None) -> tuple
     """Period of a total and whether it is a forecast."""
     period, future = _base_period(a, q, ci, topic)
     # "$4.5 billion a year earlier": the same stretch of the year before.
-    if period and _YEAR_BACK.match(a.text, q.end, min(len(a.text), q.end + 30)):
+    if period and _year_back(a, q):
         return shift_years(period, -1), future
     return period, future
 
@@ -250,7 +303,7 @@ def _base_period(a: Analysed, q: Quantity, ci: int, topic: Topic | None) -> tupl
         and not _COMPARISON_GAP.search(a.text, min(b.end, q.end), max(b.start, q.start))
     ]
     own = [p for p in usable if a.clause_at(p.start) == ci and bound[id(p)] is None]
-    if _YEAR_BACK.match(a.text, q.end, min(len(a.text), q.end + 30)):
+    if _year_back(a, q):
         own = [p for p in usable if a.clause_at(p.start) == ci]
     for found in (partner, own):
         if any(p.future for p in found):
@@ -306,10 +359,14 @@ def _company_subject(a: Analysed, q: Quantity, ci: int) -> bool:
     return False
 
 
-def _is_ai_total(a: Analysed, ci: int, continuing: bool) -> bool:
+def _is_ai_total(a: Analysed, q: Quantity, ci: int, continuing: bool) -> bool:
     """Whether the amount in clause ``ci`` is about AI: said there, or carried over from
-    another clause of the sentence when this clause has no funding topic of its own."""
-    clause = a.clause_text(ci)
+    another clause of the sentence when this clause has no funding topic of its own
+    (the noun of the count itself, "412 investment events", is not another topic)."""
+    a0, b0 = a.clauses[ci]
+    noun = _DEAL_NOUN.match(a.text[q.end :])
+    cut = q.end + noun.end() if noun else q.end
+    clause = a.text[a0 : q.start] + " " + a.text[cut:b0] if a0 <= q.start else a.clause_text(ci)
     if _ALL_SECTOR.search(clause):
         return False
     if AI_TERM.search(clause):
@@ -324,7 +381,11 @@ def _deal_count(a: Analysed, q: Quantity) -> bool:
     if _DEAL_NOUN.match(a.text[q.end :]):
         return True
     before = a.text[max(0, q.start - 70) : q.start]
-    if _NUMBER_OF_DEALS.search(before) and re.search(r"\b(?:to|at|was|of|reached|hit)\s+$", before):
+    if _NUMBER_OF_DEALS.search(before) and re.search(
+        r"\b(?:to|at|was|were|of|reached|hit|totall?ed|numbered|stood\s+at)\s+"
+        r"(?:(?:about|around|roughly|some|nearly|just|only|over|more\s+than)\s+)?$",
+        before,
+    ):
         return True
     if _DEALS_THEN_COUNT.search(before) and not re.match(
         r"\s*(?:%|percent|per cent)", a.text[q.end :]
@@ -391,7 +452,7 @@ def _total(
     ci = a.clause_at(q.start)
     a0, b0 = a.clauses[ci]
     near = a.text[max(a0, q.start - 45) : min(b0, q.end + 30)]
-    if _DISTRACTOR.search(near) or _GLOBAL.search(a.clause_text(ci)):
+    if _DISTRACTOR.search(near) or _GLOBAL.search(a.clause_text(ci)) or is_change(a.text, q):
         return None
     if _WORTH.search(near) and not _DEALS_WORTH.search(near):
         return None
@@ -401,7 +462,7 @@ def _total(
         return None
     if REGION.search(a.clause_text(ci)):
         return None
-    if not _is_ai_total(a, ci, continuing):
+    if not _is_ai_total(a, q, ci, continuing):
         return None
     if _company_subject(a, q, ci):
         return None

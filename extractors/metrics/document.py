@@ -39,7 +39,9 @@ CUMULATIVE = re.compile(
     r"(?<!most\s)(?<!least\s)(?<!lowest\s)(?<!highest\s)(?<!biggest\s)(?<!largest\s)"
     r"(?<!smallest\s)\bsince\s+(?:its\s+|their\s+|the\s+company's\s+)?(?:founding|inception|launch|"
     r"creation|start|(?:19|20)\d\d)\b|\bto\s+date\b|\bcumulative\w*|\b(?:now\s+)?stands\s+at\b|\bover\s+the\s+(?:past|last)\s+(?:\w+\s+)?"
-    r"(?:years|decade)\b",
+    r"(?:years|decade)\b|"
+    # "between 2015 and 2021", "from 2019 to 2023": a sum over several years.
+    r"\b(?:between\s+(?:19|20)\d\d\s+and|from\s+(?:19|20)\d\d\s+(?:to|through|until))\s+(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 #: Money raised on a public market is not a private round.
@@ -124,10 +126,38 @@ def _analyse(sentence: Sentence, index: int, published: dt.date | None) -> Analy
     return Analysed(sentence, index, quantities, mentions, periods, clauses(text))
 
 
+_BYLINE = re.compile(r"\s*By\s+(?:(?:[a-z]+\s+){1,3}|(?:[A-Z][\w.'’-]*\s+){2}|[A-Z][\w.'’-]*\s+)")
+
+
+def _without_headline(sentence: Sentence, title: str | None) -> Sentence:
+    """The first sentence without the headline and byline that a short page's text may
+    open with ("Acme raises $5m By Staff Writer Acme said on Monday ...")."""
+    if not title or not sentence.text.startswith(title.strip()):
+        return sentence
+    cut = len(title.strip())
+    byline = _BYLINE.match(sentence.text, cut)
+    if byline:
+        cut = byline.end()
+    while cut < len(sentence.text) and sentence.text[cut].isspace():
+        cut += 1
+    if len(sentence.text) - cut < 20:
+        return sentence
+    return Sentence(
+        sentence.text[cut:],
+        sentence.start + cut,
+        sentence.end,
+        sentence.paragraph,
+        sentence.bullet,
+    )
+
+
 def analyse(text: str, published: dt.date | None = None, title: str | None = None) -> Document:
     """Split and analyse an article's text."""
     doc = Document(text, published, title)
-    doc.sentences = [_analyse(s, i, published) for i, s in enumerate(split_sentences(text))]
+    sentences = split_sentences(text)
+    if sentences:
+        sentences[0] = _without_headline(sentences[0], title)
+    doc.sentences = [_analyse(s, i, published) for i, s in enumerate(sentences)]
     doc.tables = find_tables(text)
     spans = [span for t in doc.tables for span in t.spans]
     if spans:

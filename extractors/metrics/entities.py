@@ -154,6 +154,20 @@ def _lookup(
     return None
 
 
+_COMPOUND = re.compile(r"([A-Za-z.]+)-(?:born|trained|educated|origin|raised|made)\b")
+
+
+def _compound_demonym(text: str, start: int, end: int) -> Mention | None:
+    """ "Indian-born", "US-trained", "Chinese-made": the country of a compound adjective."""
+    m = _COMPOUND.match(text, start, end)
+    if m is None:
+        return None
+    entry = gazetteer().by_alias.get(_key(m.group(1)))
+    if entry is None or entry[0].kind != "country" or not _case_ok(entry[2], m.group(1)):
+        return None
+    return Mention(start, m.end(1), m.group(1), entry[0], "adjective")
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Gazetteer names in ``text``, longest match first, no overlaps."""
     tokens = [(m.start(), m.end()) for m in _WORD.finditer(text)]
@@ -163,6 +177,9 @@ def find_mentions(text: str) -> list[Mention]:
         start = tokens[i][0]
         hit = None if start and text[start - 1] in "$@#" else _lookup(text, tokens, i)
         if hit is None:
+            demonym = _compound_demonym(text, *tokens[i])
+            if demonym is not None:
+                out.append(demonym)
             i += 1
             continue
         end, (ent, form, _), used = hit
@@ -201,7 +218,8 @@ NOT_NAMES = _words(
     Beijing Washington Silicon Valley Wall Street Reuters Bloomberg According However Meanwhile
     Last Next Earlier Later Since After Before While When Why How What Who Which According
     Mr Ms Mrs Dr Prof Inc Ltd Corp Co Group Capital Ventures Partners Fund Asia Europe Africa
-    Read More Related Photo Image Source Sources Analysts Officials Investors Startups"""
+    Read More Related Photo Image Source Sources Analysts Officials Investors Startups
+    RMB Rmb USD CNY EUR GBP HKD JPY KRW INR SGD TWD AUD CAD"""
 )
 
 
@@ -240,6 +258,18 @@ def clean_name(name: str) -> str:
     return name.strip(" ,.;:\"'“”")
 
 
+def descriptor_end(text: str, start: int, end: int) -> int:
+    """Where a name proper starts in ``text[start:end]``, after descriptors such as
+    "Heidelberg-based" or "Tencent-backed" that a capitalised run picks up."""
+    cut = start
+    for tok in _TOKEN.finditer(text, start, end):
+        if tok.group(0).rstrip(",").endswith(_DESCRIPTOR_SUFFIXES):
+            cut = tok.end()
+    while cut < end and text[cut].isspace():
+        cut += 1
+    return cut if cut < end else start
+
+
 #: Words that may stand between a preposition and the name it introduces
 #: ("for Chinese AI startup Acme", "in Paris-based lab Zeta").
 _DESCRIPTOR_CAPS = _words("AI GenAI LLM US U.S. UK EU")
@@ -250,6 +280,17 @@ _STOP_WORDS = _words(
 )
 _TOKEN = re.compile(r"\S+")
 _DESCRIPTOR_SUFFIXES = ("-backed", "-based", "-owned", "-listed", "-funded", "-founded")
+#: Singular nouns for a company, after which an appositive name may follow.
+_COMPANY_NOUNS = _words(
+    """company firm startup start-up business developer maker lab group unicorn outfit
+    chipmaker designer provider platform operator"""
+)
+#: Plural nouns for a group of organisations: "investment in Chinese AI firms" names no
+#: one company, so no name is looked for after them.
+_GROUP_NOUNS = _words(
+    """companies firms startups start-ups businesses developers makers players labs groups
+    enterprises ventures unicorns outfits vendors suppliers manufacturers chipmakers"""
+)
 
 
 def _is_descriptor(token: str) -> bool:
@@ -273,14 +314,24 @@ def name_after(
         span = proper_name_at(text, tok.start())
         if span and not _is_descriptor(tok.group(0)):
             return span
+        if tok.group(0).rstrip(",.").lower() in _GROUP_NOUNS:
+            return None
+        # "in another robotics firm, Kestrel AI": the name in apposition to the descriptor.
+        if tok.group(0).endswith(",") and tok.group(0)[:-1].lower() in _COMPANY_NOUNS:
+            continue
         if not _is_descriptor(tok.group(0)) or skipped >= max_skip:
             return None
     return None
 
 
 def name_before(text: str, pos: int, mentions: list[Mention]) -> tuple[int, int] | None:
-    """The name that ends right before ``pos`` (whitespace and commas aside)."""
+    """The name that ends right before ``pos`` (whitespace, commas and a parenthetical
+    aside such as "(formerly Orbit Robotics)" or "(9988.HK)" aside)."""
     end = len(text[:pos].rstrip(" ,"))
+    if end and text[end - 1] == ")":
+        opening = text.rfind("(", max(0, end - 80), end)
+        if opening > 0:
+            end = len(text[:opening].rstrip(" ,"))
     mention = next((m for m in mentions if m.end == end), None)
     if mention:
         return mention.start, mention.end

@@ -26,10 +26,12 @@ _SCALES = {
     "m": 1e6,
     "thousand": 1e3,
     "k": 1e3,
+    "crore": 1e7,
+    "crores": 1e7,
+    "lakh": 1e5,
+    "lakhs": 1e5,
 }
-_WORD_NUMBERS = {
-    "a": 1,
-    "an": 1,
+_UNITS = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -39,13 +41,35 @@ _WORD_NUMBERS = {
     "seven": 7,
     "eight": 8,
     "nine": 9,
+}
+_TEENS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
     "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
     "twenty": 20,
     "thirty": 30,
+    "forty": 40,
     "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_WORD_NUMBERS: dict[str, float] = {
+    "a": 1,
+    "an": 1,
+    **_UNITS,
+    **_TEENS,
+    **_TENS,
     "hundred": 100,
     "a hundred": 100,
     "half a": 0.5,
@@ -153,15 +177,20 @@ def _alt(words: list[str]) -> str:
 
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_WORD_SCALE = r"trillion|billion|million|thousand"
-# "$31bn", "$31 bn", "$500m"; a bare letter must touch the number.
-_SCALE = rf"(?:\s*(?:{_WORD_SCALE})|\s?(?:tn|trn|bn|bln|mn|mln)|(?:mil|[bBmMkK]))(?![A-Za-z])"
+_WORD_SCALE = r"trillion|billion|million|thousand|crores?|lakhs?"
+# "$31bn", "$31 bn", "$500m", "a $1.5-billion round"; a bare letter must touch the number.
+_SCALE = rf"(?:(?:\s*|-)(?:{_WORD_SCALE})|\s?(?:tn|trn|bn|bln|mn|mln)|(?:mil|[bBmMkK]))(?![A-Za-z])"
 _PREFIX = rf"(?:{_alt(list(_PREFIXES))})\s?"
 _SUFFIX = rf"(?:{_alt(list(_SUFFIXES))})(?![A-Za-z])"
 # Hedges are looked up behind a number once it is found: trying them at every
 # position of every sentence is what made the number patterns slow.
 _HEDGE = re.compile(rf"(?<![A-Za-z])(?:{_alt(list(APPROX_WORDS))})\s+$", re.IGNORECASE)
-_WORDNUM = rf"(?:{_alt([w for w in _WORD_NUMBERS if w not in ('a', 'an')])}|an?)"
+# "two", "twenty-five", "three hundred", "a hundred", "half a": spelled-out numbers.
+_SMALL_WORD = _alt([*_UNITS, *_TEENS, *_TENS])
+_WORDNUM = (
+    rf"(?:(?:{_alt(list(_TENS))})[\s-](?:{_alt(list(_UNITS))})(?:\s+hundred)?|"
+    rf"(?:{_SMALL_WORD})(?:\s+hundred)?|a\s+hundred|hundred|half\s+a|an?)"
+)
 
 _JOIN = r"\s*(?:-|–|to|(?(between)and|(?!)))\s*"
 _MONEY = re.compile(
@@ -192,7 +221,7 @@ _COUNT = re.compile(
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
-_FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_FROM = re.compile(r"\b(?:from|by)\s+$", re.IGNORECASE)
 # "63.1 billion yuan ($8.77 billion)": the stated dollar figure wins.
 _PAREN_USD = re.compile(
     r"\s*(?:[(\[]|,?\s+or)\s*(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|~)?"
@@ -227,11 +256,21 @@ def _num(s: str | None) -> float | None:
 def _scale(s: str | None) -> float:
     if not s:
         return 1.0
-    return _SCALES.get(s.strip().lower(), 1.0)
+    return _SCALES.get(s.strip(" -").lower(), 1.0)
 
 
 def _word(s: str) -> float:
-    return float(_WORD_NUMBERS.get(" ".join(s.lower().split()), 0))
+    """The value of a spelled-out number ("twenty-five", "three hundred", "a")."""
+    words = s.lower().replace("-", " ").split()
+    if " ".join(words) in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[" ".join(words)])
+    total = 0.0
+    for w in words:
+        if w == "hundred":
+            total = (total or 1) * 100
+        else:
+            total += _WORD_NUMBERS.get(w, 0)
+    return total
 
 
 def _hedge(text: str, start: int) -> tuple[str | None, int]:
@@ -266,10 +305,18 @@ def _is_change(text: str, m: re.Match[str], join: str) -> bool:
     return joiner == "to" and bool(_FROM.search(text, max(0, m.start() - 8), m.start()))
 
 
+# "several hundred million", "a few billion": no figure is given.
+_VAGUE_BEFORE = re.compile(
+    r"\b(?:several|a\s+few|few|many|hundreds\s+of|tens\s+of)\s+$", re.IGNORECASE
+)
+
+
 def find_money(text: str) -> list[Quantity]:
     """Amounts of money in ``text``, in the stated currency ("¥" left undecided)."""
     found: list[Quantity] = []
     for m in _MONEY.finditer(text):
+        if m.group("w") and _VAGUE_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+            continue
         approx, hedged = _hedge(text, m.start())
         if m.group("w"):
             value = _word(m.group("w")) * _scale(m.group("ws"))
@@ -371,6 +418,71 @@ def find_percents(text: str) -> list[Quantity]:
     return found
 
 
+# "one in five", "two out of three", "nearly half of", "a third of", "two-thirds of":
+# shares written in words. An ordinal before "half" makes it a period ("the first half of").
+_DENOMINATORS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "tenth": 10,
+    "tenths": 10,
+}
+_FRACTION = re.compile(
+    r"(?<![\w-])(?:(?P<n>one|two|three|four|an?|\d)\s+(?:in|out\s+of)\s+"
+    r"(?P<d>two|three|four|five|six|seven|eight|nine|ten|\d{1,3})(?![\w%-])"
+    r"|(?P<half>half)\s+of\b"
+    r"|(?P<fn>a|one|two|three|four)[\s-](?P<fd>thirds?|quarters?|fifths?|tenths?)\s+of\b)",
+    re.IGNORECASE,
+)
+_ORDINAL_BEFORE = re.compile(
+    r"\b(?:first|second|1st|2nd|latter|other|the|this|that|each)\s+$", re.IGNORECASE
+)
+
+
+def _count_word(word: str) -> float:
+    word = word.lower()
+    if word.isdigit():
+        return float(word)
+    return float(_DENOMINATORS.get(word) or _WORD_NUMBERS.get(word, 0))
+
+
+def find_fractions(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    """Shares written in words ("one in five", "nearly half of"), as percentages."""
+    found: list[Quantity] = []
+    for m in _FRACTION.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        if m.group("half"):
+            if _ORDINAL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue
+            value = 50.0
+        elif m.group("fd"):
+            value = 100 * _count_word(m.group("fn")) / _count_word(m.group("fd"))
+        else:
+            d = _count_word(m.group("d"))
+            n = _count_word(m.group("n"))
+            if not d or n >= d:
+                continue
+            value = 100 * n / d
+        approx, hedged = _hedge(text, m.start())
+        start = hedged if approx else m.start()
+        end = m.end() - (3 if m.group(0).lower().endswith(" of") else 0)
+        found.append(Quantity("percent", value, start, end, approx=approx))
+    return found
+
+
 def find_counts(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
     """Plain numbers outside ``taken`` spans; four-digit years are marked as "year"."""
     found: list[Quantity] = []
@@ -381,6 +493,8 @@ def find_counts(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
         approx, hedged = _hedge(text, m.start())
         start = hedged if approx else core
         if m.group("w"):
+            if _VAGUE_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+                continue
             value = _word(m.group("w")) * _scale(m.group("ws"))
             found.append(Quantity("count", value, start, m.end(), None, None, approx, None, True))
             continue
@@ -408,7 +522,24 @@ def find_counts(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
     return found
 
 
-_ANY_NUMBER = re.compile(r"\d|\b(?:trillion|billion|million|thousand)\b", re.IGNORECASE)
+_CHANGE_BY = re.compile(
+    r"\b(?:rose|risen|rise|rises|rising|grew|grown|grow|grows|growing|increased|increases|increasing|"
+    r"jumped|jumps|climbed|climbs|surged|surges|soared|soars|fell|fallen|falls|falling|dropped|drops|"
+    r"declined|declines|shrank|shrunk|slid|slipped|up|down|higher|lower)\s+by\s+$",
+    re.IGNORECASE,
+)
+
+
+def is_change(text: str, q: Quantity) -> bool:
+    """Whether ``q`` is the size of a change ("rose by $2bn to $7bn"), not a level."""
+    return bool(_CHANGE_BY.search(text, max(0, q.start - 20), q.start))
+
+
+_ANY_NUMBER = re.compile(
+    r"\d|\b(?:trillion|billion|million|thousand|crores?|lakhs?|half|thirds?|quarters?|fifths?|"
+    r"tenths?|in\s+(?:two|three|four|five|six|seven|eight|nine|ten))\b",
+    re.IGNORECASE,
+)
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -419,5 +550,7 @@ def find_quantities(text: str) -> list[Quantity]:
     taken = [(q.start, q.end) for q in money]
     percents = [q for q in find_percents(text) if not any(a <= q.start < b for a, b in taken)]
     taken += [(q.start, q.end) for q in percents]
+    fractions = find_fractions(text, taken)
+    taken += [(q.start, q.end) for q in fractions]
     counts = find_counts(text, taken)
-    return sorted(money + percents + counts, key=lambda q: q.start)
+    return sorted(money + percents + fractions + counts, key=lambda q: q.start)

@@ -85,6 +85,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "first_quarters",
+        re.compile(
+            r"\b(?:the\s+)?first\s+(?P<n>two|three|2|3)\s+quarters\b"
+            rf"(?:\s+(?:of\s+)?(?:(?:the\s+|this\s+|last\s+)?year|{_YEAR}))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "half",
         re.compile(
             rf"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half\b(?:\s+(?:of\s+)?(?:{_YEAR}|(?P<rel>this|last)\s+year))?"
@@ -184,9 +192,11 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date | None) -> PeriodMe
         return _mention(m, f"{year}-{month:02d}-{int(g['d']):02d}")
     if kind == "my":
         return _mention(m, f"{year}-{_MONTHS[g['month'].lower()]:02d}")
-    if kind == "first_months":
+    if kind in ("first_months", "first_quarters"):
         n = g["n"].lower()
         count = int(n) if n.isdigit() else _COUNTS.get(n, 0)
+        if kind == "first_quarters":
+            count *= 3
         y = year
         if y is None and pub:
             # "the first 11 months" of the latest year that has had that many.

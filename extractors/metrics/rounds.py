@@ -8,14 +8,16 @@ Acme". Valuations, revenues, acquisitions and fund sizes are not rounds.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.metrics.currency import to_usd
 from extractors.metrics.document import CUMULATIVE, PUBLIC_OFFERING, Analysed, Document
 from extractors.metrics.entities import (
     COMPANY_KINDS,
+    NOT_NAMES,
     Mention,
     clean_name,
+    descriptor_end,
     gazetteer,
     name_after,
     name_before,
@@ -29,20 +31,22 @@ from schemas.records import Observation
 
 _ADVERBS = (
     r"(?:(?:has|have|had|is|was|were|also|recently|just|reportedly|now|previously|already|"
-    r"successfully|quietly|finally|officially)\s+)*"
+    r"successfully|quietly|finally|officially|today|yesterday|on\s+[A-Z][a-z]+day)\s+)*"
 )
 _RAISE_VERBS = (
     r"(?:raised|raises|raising|raise|secured|secures|securing|closed|closes|closing|landed|lands|"
     r"bagged|bags|received|receives|receiving|garnered|pulled\s+in|attracted|attracts|obtained|"
     r"nabbed|snagged|scored|completed|completes|got|gets|collected|announced|unveiled|"
     r"adding|added|adds|picked\s+up|picks\s+up|took\s+in|takes\s+in|brought\s+in|brings\s+in|"
-    r"netted|nets|drew|draws|took|takes)"
+    r"netted|nets|drew|draws|took|takes|raked\s+in|rakes\s+in|hauled\s+in|hauls\s+in|reeled\s+in|"
+    r"scooped\s+up|pocketed|pockets|banked|banks|amassed|amasses|"
+    r"(?:been\s+)?(?:backed|funded|financed)\s+with|clinched|clinches|inked|wrapped\s+up)"
 )
 # Verbs that also go with spending ("announced a $500m investment in its plants"):
 # they count only when a round is named next to the amount.
 _WEAK_VERB = re.compile(
     r"\b(?:completed|completes|got|gets|collected|announced|unveiled|closed|closes|adding|added|"
-    r"adds|took|takes)\b"
+    r"adds|took|takes|won|wins|inked|clinched|clinches)\b"
 )
 _NAMED_ROUND = re.compile(
     r"\b(?:round|Series\s+[A-H]|funding|financing|seed|fundrais\w*|raise)\b", re.IGNORECASE
@@ -55,12 +59,13 @@ _INVEST_VERBS = (
 _ROUND_WORDS = re.compile(
     r"\b(?:round|raise[sd]?|raising|funding|financing|investment|invest\w*|backing|Series\s+[A-H]\b|"
     r"seed|injection|capital\s+increase|stake|led\s+by|fundraising|fundraise|tranche|valuation|"
-    r"secur(?:ed|es|ing)|land(?:ed|s)|bagged|garnered|pulled\s+in)",
+    r"secur(?:ed|es|ing)|land(?:ed|s)|bagged|garnered|pulled\s+in|poured|pumped|injected|ploughed|"
+    r"plowed|bankrolled|backed|raked\s+in|hauled\s+in|banked|pocketed|amassed|nabbed|netted)",
     re.IGNORECASE,
 )
 # "a $X valuation", "valued at $X", "$X in revenue": the money is not a round.
 _NOT_A_ROUND_BEFORE = re.compile(
-    r"(?:valu(?:ation|ed|ing)(?:\s+\w+)?\s+(?:of|at)|valu(?:ing|es)\s+(?:\w+\s+){0,3}at|"
+    r"(?:valu(?:ation|ed|ing)(?:\s+\w+)?\s+(?:of|at)|valu(?:ing|es)\s+(?:[\w'’-]+\s+){0,4}at|"
     r"(?<!round\s)(?<!deal\s)(?<!funding\s)(?<!financing\s)(?<!investment\s)worth|"
     r"total\s+(?:funding|raised|investment)\s+(?:to|of|at)|"
     r"bringing\s+(?:its|the)\s+(?:\w+\s+){0,2}to|"
@@ -77,7 +82,8 @@ _NOT_A_ROUND_AFTER = re.compile(
     r"(?:venture\s+|investment\s+|new\s+)?fund\b|acquisition|takeover|deal\s+to\s+(?:buy|acquire)|"
     r"buyout|IPO|listing|data\s+cent(?:er|re)|contract|loan|debt|bonds?|worth\s+of|grants?|"
     r"subsid\w*|orders?|awards?|prize|fine|payments?|refund|tax|commitments?|"
-    r"(?:credit|loan)\s+(?:line|facility)|line\s+of\s+credit)",
+    r"(?:(?:revolving|syndicated|term|bank|bridge)\s+)*(?:(?:credit|loan)\s+(?:line|facility)|"
+    r"line\s+of\s+credit))",
     re.IGNORECASE,
 )
 _ACQUISITION = re.compile(
@@ -88,12 +94,47 @@ _PLANNED = (
     r"(?:(?:is|are|was|were)\s+(?:in\s+talks|seeking|looking|set|planning|aiming|expected|"
     r"reported)\s+to\s+|(?:plans?|planned|seeks?|sought|aims?|hopes?|wants?)\s+to\s+)?"
 )
+# A round not yet closed is not a round: talks, plans and hopes of raising or investing
+# ("is in talks to raise", "is seeking $500m", "plans to raise", "could invest").
+_NOT_CLOSED = re.compile(
+    r"\b(?:in\s+(?:\w+\s+)?(?:talks|discussions|negotiations)|seek(?:s|ing)?|sought|looking|"
+    r"plan(?:s|ned|ning)?|aim(?:s|ed|ing)?|hop(?:es|ed|ing)|set|expected|poised|prepar(?:es|ed|ing)|"
+    r"consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|explor(?:es|ed|ing)|mull(?:s|ed|ing)?|want(?:s|ed)?|"
+    r"intends?|intending|targets?|targeting|close\s+to|nearing|could|may|might|try(?:ing)?|"
+    r"tr(?:ies|ied)|attempt(?:s|ed|ing)?|pitch(?:es|ed|ing)?|courting)\b"
+    r"(?:\s+(?:to|with|about|over|on|for|a|an|the|new|fresh|more|funding|capital|investors?|"
+    r"potential|possible|raising|investing|another))*\s+(?:raise|raising|secure|securing|invest|"
+    r"investing|close|closing|fundrais\w*|funding|financing|round|\$|US\$|€|£|¥|RMB|\d)",
+    re.IGNORECASE,
+)
+#: "said to be raising", "people familiar with the matter": a raise reported in progress.
+_RUMOURED = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:said\s+to\s+be\s+|reportedly\s+)?(?:raising|seeking)\b",
+    re.IGNORECASE,
+)
+_SOURCES = re.compile(
+    r"\b(?:people\s+(?:familiar|close|briefed|with\s+knowledge)|sources?\s+(?:said|say|told|"
+    r"familiar|close)|according\s+to\s+(?:a\s+)?(?:report|sources|people|media))",
+    re.IGNORECASE,
+)
+
+
+def _not_closed(text: str, q: Quantity, clause_start: int) -> bool:
+    """Whether the amount is a round still being sought rather than one raised."""
+    lo = max(0, clause_start - 60, q.start - 120)
+    if _NOT_CLOSED.search(text, lo, q.start + 2):
+        return True
+    return bool(_RUMOURED.search(text, lo, q.start) and _SOURCES.search(text))
+
+
 _RAISER_BEFORE = re.compile(
     rf"(?:,\s+(?:which|that|who)\s+|(?:,\s+[^,]{{1,80}},\s+)|\s+){_ADVERBS}{_PLANNED}"
     rf"{_RAISE_VERBS}\s+"
     r"(?:(?:a|an|the|another|its|their|fresh|new|additional|some|about|around|nearly|over|"
     r"first|second|third|latest|initial|last|next|final|big|bigger|largest|biggest|further|extra|"
-    r"more\s+than|up\s+to|roughly|almost|funding|financing|investment|capital|of|"
+    r"more\s+than|up\s+to|roughly|almost|funding|financing|investment|capital|of|injection|"
+    r"completion|close|closing|successful|angel|pre-[A-H]\+*|[A-H]\+{1,2}|"
+    r"infusion|cash|boost|backing|combined|total|"
     r"Series\s+[A-H]\+?|seed|pre-IPO|round|worth|totall?ing|strategic|equity|venture|"
     r"[\w-]+-stage|growth)\s+)*$",
     re.IGNORECASE,
@@ -106,7 +147,9 @@ _INVESTOR_BEFORE = re.compile(
 )
 _POSSESSIVE_BEFORE = re.compile(r"['’]s\s+(?:(?:latest|new|recent|fresh|planned|proposed)\s+)?$")
 _TARGET_AFTER = re.compile(
-    r"^\s*(?:(?:funding|financing|investment|equity|strategic|Series\s+[A-H]\+?|seed|pre-IPO|"
+    r"^\s*(?:(?:was|were|has\s+been|had\s+been|have\s+been|is\s+being|will\s+be)\s+"
+    r"(?:invested|injected|poured|put|pumped|ploughed|plowed|committed)\s+)?"
+    r"(?:(?:funding|financing|investment|equity|strategic|Series\s+[A-H]\+?|seed|pre-IPO|"
     r"venture|round|raise|injection|deal|tranche|of\s+funding|in\s+(?:funding|financing|"
     r"new\s+funding|fresh\s+funding|capital))\s+)*(?:in|into|for|to)\s+",
     re.IGNORECASE,
@@ -182,7 +225,10 @@ _SUBJECT_LEAD = re.compile(
 )
 _ANOTHER_AMOUNT = re.compile(
     r"[^.;$€£¥]{0,60}?\b(?:and|then|plus|followed\s+by)\s+(?:(?:up\s+to|another|a\s+further|"
-    r"an\s+additional|about|some|nearly|more\s+than|over)\s+)*",
+    r"an\s+additional|about|some|nearly|more\s+than|over)\s+)*"
+    # "..., with an option to invest a further $2.75bn": more of the same round.
+    r"|[^.;$€£¥]{0,60}?\b(?:with|and)\b[^.;$€£¥]{0,40}?\b(?:another|a\s+further|an\s+additional|"
+    r"further|additional)\s+(?:(?:up\s+to|about|some|nearly|more\s+than|over)\s+)*",
     re.IGNORECASE,
 )
 _SPEAKER = re.compile(
@@ -194,6 +240,82 @@ _PARTICIPLE = re.compile(r"\s*\w+ing\b")
 _OBJECT_BEFORE = re.compile(
     r"\b(?:from|by|with|including|as|in|into|to|for|led\s+by)\s+(?:the\s+)?$|,\s*$", re.IGNORECASE
 )
+_COMPANY_NOUN = (
+    r"(?:company|start-?up|firm|maker|developer|lab|provider|platform|business|unicorn|"
+    r"designer|operator|outfit|venture|group|specialist|supplier|manufacturer)"
+)
+# What follows a company's name when it is the subject: an appositive describing a
+# company, or a verb of making or selling.
+_COMPANY_PREDICATE = re.compile(
+    rf"(?:,\s+(?:a|an|the|which|whose)\s+[^,]{{0,80}}?\b{_COMPANY_NOUN}s?\b"
+    r"|\s+(?:builds|makes|develops|designs|sells|offers|provides|operates|runs|creates|produces|"
+    r"trains|supplies|manufactures)\b"
+    rf"|\s+(?:is|was)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,4}}?{_COMPANY_NOUN}\b)"
+)
+#: "Founded in 2021, Acme ...", "On Monday, Acme ...": a short phrase before the subject.
+_FRONTED = re.compile(r"[^,.;]{2,50},\s+(?=[A-Z])")
+_FOUNDED_OBJECT = re.compile(
+    r"\b(?:start(?:ed)?|found(?:ed)?|co-found(?:ed)?|set\s+up|spun\s+out|spun\s+off)\s+(?=[A-Z])"
+)
+_TITLE_FUNDING = re.compile(
+    r"\b(?:rais\w*|funding|financing|round|Series\s+[A-H]|seed|invest\w*|backs?|backed|"
+    r"valuation|valued|bags?|lands?|secures?|nets?)\b|[$€£¥]",
+    re.IGNORECASE,
+)
+# "The round was led by Zeta", "The financing, a Series B, totalled $120m": the round of
+# the company just reported on is the subject.
+_ROUND_SUBJECT = re.compile(
+    r"(?:(?:In|On|At|By|According\s+to)\s+[^,]{1,40},\s+)?(?:The|This|That|Its|Their|Each)\s+"
+    r"(?:[\w$€£¥.-]+\s+){0,4}?(?:round|financing|funding|raise|fundraise|fundraising|investment|"
+    r"injection|tranche|Series\s+[A-H]\+?|seed)\b",
+    re.IGNORECASE,
+)
+_WITH_ROUND_BEFORE = re.compile(
+    r"\b(?:with|after)\s+(?:a|an|its|another|the|their)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
+)
+_ROUND_NOUN_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:round|raise|fundraise|financing|funding|Series\s+[A-H]|seed)\b",
+    re.IGNORECASE,
+)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|on|at|from|by|with|for|to|of|into|including|like|as|than|and|or)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_RAISED_BY = re.compile(
+    r"^\s*(?:(?:has|have|had|was|were|is|are)\s+)?(?:been\s+)?(?:raised|secured|collected|"
+    r"attracted|drawn|pulled\s+in|brought\s+in|taken\s+in)\s+by\s+",
+    re.IGNORECASE,
+)
+_STARTUP_BEFORE = re.compile(
+    r"\b(?:start-?ups?|upstarts?|unicorns?)\s+(?:[A-Z][\w.&-]*\s*){1,4}$", re.IGNORECASE
+)
+_ROUND_SIZE = re.compile(
+    r"(?:\s*,[^,]{1,60},)?\s+(?:(?:was|is|has\s+been)\s+)?(?:totall?ed|totals|amounted\s+to|"
+    r"amounts\s+to|came\s+to|comes\s+to|reached|was|is|of|worth|sized\s+at)\s+"
+    r"(?:(?:about|around|roughly|some|nearly|almost|more\s+than|over|just\s+over|up\s+to|"
+    r"a\s+total\s+of|an?)\s+)*",
+    re.IGNORECASE,
+)
+_BACKED_WITH = re.compile(
+    rf"\s+{_ADVERBS}(?:backed|funded|bankrolled|supported|financed|provided)\s+(?P<obj>[^,;$]{{1,60}}?)\s+"
+    r"with\s+(?:(?:a|an|about|around|some|nearly|more\s+than|up\s+to|another|a\s+further|"
+    r"an\s+additional)\s+)*$",
+    re.IGNORECASE,
+)
+# A lead-in to a list of rounds ("This week's notable financings:") and its items
+# ("- Acme AI – $75 million, led by Zeta").
+_ROUND_LIST_LEAD = re.compile(
+    r"\b(?:financings|rounds|deals|raises|fundraises|fundraisings|investments|funding)\b[^:]*:\s*$",
+    re.IGNORECASE,
+)
+_ROUND_ITEM = re.compile(
+    r"(?P<name>[A-Z][\w.&+-]*(?:\s+[A-Z0-9][\w.&+-]*){0,3})\s*(?:[:–—]|\s-\s)\s*"
+)
+_LATER_LEAD = re.compile(
+    r"\b(?:led|co-led|headed|anchored|spearheaded)\s+by\s+|\bparticipation\s+from\s+",
+    re.IGNORECASE,
+)
+
 _BACKED = re.compile(r"([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)?)-backed\s+(?:[\w-]+\s+){0,4}$")
 _COMPANY_SUFFIX = re.compile(
     r"\b(?:AI|Labs?|Robotics|Technolog(?:y|ies)|Tech|Intelligence|Inc\.?)$"
@@ -216,6 +338,14 @@ def _name(
     """Canonical name and country for a span; None for countries, agencies and sources."""
     if span is None:
         return None
+    span = (descriptor_end(text, *span), span[1])
+    # "Orbit's Series A raised ...": the possessor owns the round.
+    owner = re.match(
+        r"(.+?)['’]s\s+(?:Series\s+[A-H]|seed|round|funding|financing|raise)\b",
+        text[span[0] : span[1]],
+    )
+    if owner:
+        span = (span[0], span[0] + len(owner.group(1)))
     raw = clean_name(text[span[0] : span[1]])
     mention = next((m for m in mentions if m.start == span[0]), None)
     ent = mention.entity if mention else gazetteer().get(raw)
@@ -251,6 +381,10 @@ def _subject(
         text[:verb].rstrip().endswith(",") and _PARTICIPLE.match(text, verb)
     ):
         return _opener(a)
+    if _WE_BEFORE.search(text, max(0, verb - 20), verb + 1):
+        # "“We have raised $100m,” said Li Wei, chief executive of Orbit Labs": the
+        # speaker's company.
+        return _speakers_company(a)
     if not _PRONOUN_BEFORE.search(text[: verb + 1]):
         return None
     # "Kestrel AI said that it had raised": the speaker.
@@ -273,6 +407,28 @@ def _subject(
     # "Orion Labs, a Shenzhen start-up, said it had closed ...": the name it opens with.
     opener = _opener(a) if _APPOSITIVE_OPENER.match(text) else None
     return opener or focus
+
+
+_WE_BEFORE = re.compile(r"\b[Ww]e(?:['’]ve|['’]d)?\s*$")
+_ROLE = (
+    r"(?:chief\s+executive(?:\s+officer)?|CEO|founder|co-founder|cofounder|president|chairman|"
+    r"chairwoman|chief\s+\w+\s+officer|C[TFO]O|spokes(?:man|woman|person)|head|director|partner)"
+)
+_ROLE_OF = re.compile(rf"\b{_ROLE}\s+(?:and\s+\w+\s+)?(?:of|at)\s+")
+_ROLE_AFTER = re.compile(rf"(?:['’]s)?\s+{_ROLE}\b")
+
+
+def _speakers_company(a: Analysed) -> tuple[str, str | None] | None:
+    """The company of the person quoted: "chief executive of Acme", "Acme's founder"."""
+    role = _ROLE_OF.search(a.text)
+    if role is not None:
+        found = _name(a.text, name_after(a.text, role.end(), a.mentions), a.mentions)
+        if found is not None:
+            return found
+    for m in a.mentions:
+        if m.entity.kind in _FOCUS_KINDS and _ROLE_AFTER.match(a.text, m.end):
+            return m.entity.name, m.entity.country
+    return None
 
 
 def _named_source(a: Analysed, q: Quantity) -> tuple[str, str | None] | None:
@@ -301,6 +457,26 @@ def _opener(a: Analysed) -> tuple[str, str | None] | None:
     if first is not None:
         return _name(a.text, (first.start, first.end), a.mentions)
     return _name(a.text, proper_name_at(a.text, 0), a.mentions)
+
+
+def _clause_subject(a: Analysed, pos: int) -> tuple[str, str | None] | None:
+    """The first company named before ``pos`` in its clause that is not the object of a
+    preposition: the subject ("Its rival Baichuan followed with a round")."""
+    text = a.text
+    c0 = a.clauses[a.clause_at(pos)][0]
+    for tok in re.finditer(r"\S+", text[:pos]):
+        if tok.start() < c0 or _PREPOSITION_BEFORE.search(
+            text, max(0, tok.start() - 14), tok.start()
+        ):
+            continue
+        mention = a.mention_at(tok.start())
+        span = (mention.start, mention.end) if mention else proper_name_at(text, tok.start())
+        if span is None:
+            continue
+        found = _name(text, span, a.mentions)
+        if found is not None and _is_company(found[0]):
+            return found
+    return None
 
 
 def _backer_of(a: Analysed, entity: str) -> tuple[str, str | None] | None:
@@ -349,7 +525,13 @@ def find_rounds(
         if not (
             _ROUND_WORDS.search(window)
             or again
-            or (_RAISER_BEFORE.search(before) and _named_source(a, q) is not None)
+            or (
+                (verb := _RAISER_BEFORE.search(before)) is not None
+                and (
+                    _named_source(a, q) is not None
+                    or _STARTUP_BEFORE.search(text, max(0, verb.start() - 60), verb.start())
+                )
+            )
         ):
             continue
         if _NOT_A_ROUND_BEFORE.search(before) or _NOT_A_ROUND_AFTER.match(after):
@@ -363,6 +545,8 @@ def find_rounds(
         if _AGGREGATE.search(text, lo, hi) or CUMULATIVE.search(text, lo, hi):
             continue
         if PUBLIC_OFFERING.search(text, max(0, q.start - 80), min(len(text), q.end + 60)):
+            continue
+        if _not_closed(text, q, c0):
             continue
         found = _read_round(a, q, before, after, focus, recent)
         if found is None and again:
@@ -403,20 +587,39 @@ def _read_round(
         entity = _name(text, span, mentions)
         if entity and span:
             country = _descriptor_country(text, pos, span, mentions)
+            # "$25m was invested in Acme by Zeta": the passive's agent is the investor.
+            agent = re.match(r"\s+by\s+", text[span[1] :])
+            if agent:
+                investor = _name(text, name_after(text, span[1] + agent.end(), mentions), mentions)
         elif _ANAPHOR.match(text, pos):
             # "invested $1bn in the company": the company the sentence is about.
             entity = _opener(a) or focus
     raiser = _RAISER_BEFORE.search(before)
+    with_round = _WITH_ROUND_BEFORE.search(before) and _ROUND_NOUN_AFTER.match(after)
+    if entity is None and raiser is None and with_round:
+        # "Baichuan followed days later with a 5bn yuan round": the clause's subject.
+        entity = _clause_subject(a, q.start)
     if (
         raiser is not None
         and _WEAK_VERB.search(raiser.group(0))
         and not _NAMED_ROUND.search(text, max(0, raiser.start() - 80), min(len(text), q.end + 30))
         # "took $2bn from Google": money from a named investor is a round too.
         and _named_source(a, q) is None
+        # "Voice-AI startup Sonora gets $12m": a start-up getting money is raising it.
+        and not _STARTUP_BEFORE.search(text, max(0, raiser.start() - 60), raiser.start())
     ):
         raiser = None
     if raiser and entity is None:
         entity = _appositive(a, raiser.start()) or _subject(a, raiser.start(), focus)
+    backed = _BACKED_WITH.search(before)
+    if backed is not None and entity is None:
+        # "Radical Ventures has also backed the company with $10m": the object raised it.
+        pos = backed.start("obj")
+        if _ANAPHOR.match(text, pos):
+            entity = recent or focus or _opener(a)
+        else:
+            entity = _name(text, name_after(text, pos, mentions), mentions)
+        investor = investor or _subject(a, backed.start(), focus)
     backer = _INVESTOR_BEFORE.search(before)
     if backer:
         investor = _subject(a, backer.start(), focus)
@@ -453,12 +656,26 @@ def _read_round(
             holder = _POSSESSIVE_END.search(text, max(0, last.start() - 40), last.start())
             if entity and investor is None and holder:
                 investor = _name(text, name_before(text, holder.start(), mentions), mentions)
-    if entity is None and recent is not None:
+    if entity is None and recent is not None and target is None:
         # "ASML is contributing EUR1.3bn" or "Amazon ... with a $2.75bn investment" right
         # after a round: the investor's share of the company just reported on.
         backer_named = investor or (_opener(a) if _INVESTMENT_NOUN_AFTER.match(after) else None)
         if backer_named is not None and backer_named[0] != recent[0]:
             entity, investor = recent, backer_named
+    passive = _RAISED_BY.match(after)
+    if entity is None and passive:
+        # "More than $1bn has been raised by Acme": the passive's agent raised it.
+        entity = _name(text, name_after(text, q.end + passive.end(), mentions), mentions)
+    subject = _ROUND_SUBJECT.match(text)
+    if (
+        entity is None
+        and subject is not None
+        and not _RAISER_BEFORE.search(before)
+        and (q.start < subject.end() or _ROUND_SIZE.fullmatch(text, subject.end(), q.start))
+    ):
+        # "The financing, a Series B, totalled $120m", "The $50m round was led by Zeta":
+        # the size of the round of the company just named.
+        entity = recent or focus
     if entity is None:
         return None
     if investor is None:
@@ -472,11 +689,22 @@ def extract_rounds(doc: Document) -> tuple[list[Observation], set[tuple[int, int
     """Funding-round observations and the (sentence, offset) of every amount they used."""
     out: list[Observation] = []
     used: set[tuple[int, int]] = set()
-    focus: tuple[str, str | None] | None = None
+    focus: tuple[str, str | None] | None = _title_subject(doc)
     recent: tuple[int, tuple[str, str | None]] | None = None
+    listing = False
     for a in doc.prose():
         latest = recent[1] if recent is not None and a.index - recent[0] <= 2 else None
-        rounds = find_rounds(a, focus, latest)
+        # Inside a list of rounds a line reads as an item or not at all: the round just
+        # listed is not the subject of the next line.
+        in_list = listing and _ROUND_ITEM.match(a.text) is not None
+        item = _list_round(a) if in_list else None
+        rounds = [item] if item is not None else [] if in_list else find_rounds(a, focus, latest)
+        if _ROUND_LIST_LEAD.search(a.text):
+            listing = True
+        elif not in_list:
+            listing = False
+        if not rounds and latest is not None and out:
+            _lead_named_later(a, out)
         for r in rounds:
             period = _period(a, r.quantity)
             usd = to_usd(
@@ -510,6 +738,36 @@ def extract_rounds(doc: Document) -> tuple[list[Observation], set[tuple[int, int
     return out + tabled, used
 
 
+def _list_round(a: Analysed) -> Round | None:
+    """A round given as a list item: a company's name, a dash or colon, the amount."""
+    item = _ROUND_ITEM.match(a.text)
+    if item is None:
+        return None
+    q = next((q for q in a.quantities if q.kind == "money" and q.start == item.end()), None)
+    if q is None:
+        return None
+    found = _name(a.text, (item.start("name"), item.end("name")), a.mentions)
+    if found is None or not _is_company(found[0]):
+        return None
+    led = _LED_BY.search(a.text, q.end)
+    investor = _name(a.text, name_after(a.text, led.end(), a.mentions), a.mentions) if led else None
+    return Round(q, found[0], investor[0] if investor else None, found[1])
+
+
+def _lead_named_later(a: Analysed, out: list[Observation]) -> None:
+    """ "The round was led by Zeta": the investor of the round just reported, when that
+    sentence named none."""
+    if not _ROUND_SUBJECT.match(a.text):
+        return
+    lead = _LATER_LEAD.search(a.text)
+    last = out[-1]
+    if lead is None or last.counterparty is not None:
+        return
+    investor = _name(a.text, name_after(a.text, lead.end(), a.mentions), a.mentions)
+    if investor is not None and investor[0] != last.entity:
+        out[-1] = replace(last, counterparty=investor[0])
+
+
 def _same_round(a: Observation, b: Observation) -> bool:
     """The same round told twice: same company and amount, and no different month."""
     same_amount = abs(a.value - b.value) <= 0.02 * max(a.value, b.value) or (
@@ -537,7 +795,8 @@ def _rate_period(doc: Document, a: Analysed, period: str | None) -> str | None:
 
 def _focus(a: Analysed) -> tuple[str, str | None] | None:
     """The company a sentence is about: one it opens with, a company-like name opening
-    it, or a known company named early and not as an object."""
+    it (after a fronted phrase such as "Founded in 2021,"), or a known company named
+    early and not as an object."""
     named = [
         m
         for m in a.mentions
@@ -545,11 +804,70 @@ def _focus(a: Analysed) -> tuple[str, str | None] | None:
     ]
     if named:
         return named[0].entity.name, named[0].entity.country
-    span = proper_name_at(a.text, 0)
-    if span is None:
-        return None
-    name = a.text[span[0] : span[1]]
-    return (name, None) if _COMPANY_SUFFIX.search(name) else None
+    starts = [0]
+    fronted = _FRONTED.match(a.text)
+    if fronted:
+        starts.append(fronted.end())
+    for start in starts:
+        span = proper_name_at(a.text, start)
+        if span is None:
+            continue
+        found = _name(a.text, span, a.mentions)
+        if found is None or not _is_company(found[0]):
+            continue
+        if _COMPANY_SUFFIX.search(found[0]) or _COMPANY_PREDICATE.match(a.text, span[1]):
+            return found
+    founded = _FOUNDED_OBJECT.search(a.text)
+    if founded:
+        found = _name(a.text, proper_name_at(a.text, founded.end()), a.mentions)
+        if found is not None and _is_company(found[0]):
+            return found
+    return None
+
+
+def _title_subject(doc: Document) -> tuple[str, str | None] | None:
+    """The company a headline is about, when the story names it again and reads it as a
+    company ("The quiet rise of Acme" over a story where Acme "builds robots")."""
+    title = doc.title or ""
+    for m in doc.title_mentions:
+        if m.entity.kind in _FOCUS_KINDS:
+            return m.entity.name, m.entity.country
+    body = "\n".join(a.text for a in doc.sentences)
+    for tok in re.finditer(r"\S+", title):
+        span = proper_name_at(title, tok.start())
+        if span is None:
+            continue
+        words = title[span[0] : span[1]].split()
+        # Headlines capitalise every word: the longest run the story also writes.
+        for n in range(len(words), 0, -1):
+            name = clean_name(" ".join(words[:n]))
+            if not name or name in NOT_NAMES or not _is_company(name):
+                continue
+            if name.split()[0] in _GENERIC_LEADS or gazetteer().get(name) is not None:
+                continue
+            said = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+            if not said.search(body):
+                continue
+            # "Coding startup Acme raises ...": a word describing the company, not its name.
+            if re.match(rf"\s+{_COMPANY_NOUN}\b", title[span[0] + len(name) :]):
+                continue
+            if (
+                _TITLE_FUNDING.search(title)
+                or _COMPANY_SUFFIX.search(name)
+                or _described_as_company(doc.text, name)
+            ):
+                return name, None
+    return None
+
+
+def _described_as_company(text: str, name: str) -> bool:
+    """Whether the story reads ``name`` as a company: founded, described or acting as one."""
+    escaped = re.escape(name)
+    return bool(
+        re.search(rf"{_FOUNDED_OBJECT.pattern}{escaped}\b", text)
+        or re.search(rf"{escaped}{_COMPANY_PREDICATE.pattern}", text)
+        or re.search(rf"\b{_COMPANY_NOUN}\s+{escaped}\b", text)
+    )
 
 
 def _pub_year(doc: Document) -> int | None:

@@ -37,7 +37,10 @@ _CHANGE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _CHANGE_BEFORE = re.compile(
-    r"\b(?:up|down|rose|fell|grew|increased|decreased|by|a|an)\s+$", re.IGNORECASE
+    # "make up 8 per cent" is a share; "up 8 per cent" a change.
+    r"(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)\b(?:up|down|rose|fell|grew|increased|decreased|"
+    r"by|a|an)\s+$",
+    re.IGNORECASE,
 )
 _OWNER_AFTER = re.compile(
     r"^\s*(?:of\s+(?:them\s+|those\s+|these\s+)?)?(?:\w+\s+){0,2}?(?:have|has|had|are|were|is|was|come|came|"
@@ -46,6 +49,7 @@ _OWNER_AFTER = re.compile(
     re.IGNORECASE,
 )
 _OWNER_BEFORE = re.compile(
+    r"^\s*[:–—]\s*$|"  # "United States: 42 per cent", a list item
     r"^\s*(?:\(|:|,)?\s*(?:(?:is\s+)?(?:lagging|trailing|ranked\w*|coming\s+in|second|third|behind)\s+)?"
     r"(?:with|at|on|had|has|accounted\s+for|accounts\s+for|held|holds|took|takes|claims?|claimed|"
     r"made\s+up|makes\s+up|produced|produces|was\s+home\s+to|is\s+home\s+to|home\s+to)\s+"
@@ -74,13 +78,39 @@ _MODIFIER = re.compile(
 )
 
 
+# "two-thirds of researchers working in the US were trained in other countries": the
+# share belongs to no one country, whatever country the pool is described by.
+_ELSEWHERE = re.compile(
+    r"\b(?:(?:other|foreign)\s+countries|abroad|overseas|elsewhere|outside\s+(?:the\s+)?"
+    r"(?:country|[A-Z][\w.]*))\b"
+)
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_PREDICATE_VERB = re.compile(
+    r"\b(?:is|are|was|were|did|do|does|have|has|had|come|came|hail(?:s|ed)?|work(?:s|ed)?|"
+    r"stud(?:y|ies|ied)|earn(?:s|ed)|receiv(?:e|es|ed)|obtain(?:s|ed)|got|get|hold|held|"
+    r"account(?:s|ed)?|make|made|complet(?:e|es|ed)|graduat(?:e|es|ed)|trained|born|live[sd]?|"
+    r"stay(?:s|ed)?|remain(?:s|ed)?|move[sd]?|went|go)\b",
+    re.IGNORECASE,
+)
+
+
 def _owner(a: Analysed, q: Quantity, spans: list[tuple[int, int]]) -> str | None:
     text = a.text
     countries = [m for m in a.countries() if m.form != "seat"]
     if not countries:
         return None
+    c_end = spans[clause_of(spans, q.start)][1]
+    if _ELSEWHERE.search(text, q.end, c_end):
+        return None
     for m in countries:
-        if m.start >= q.end and m.start - q.end < 40 and _OWNER_AFTER.match(text[q.end : m.start]):
+        between = text[q.end : m.start]
+        if m.start >= q.end and m.start - q.end < 40 and _OWNER_AFTER.match(between):
+            # "70% of AI PhDs in the US": "in" after the pool places the pool, it does
+            # not give the share to the country.
+            if re.match(r"\s*of\b", between) and re.search(r"\bin\s+(?:the\s+)?$", between):
+                continue
             return m.entity.name
     ci = clause_of(spans, q.start)
     c0, c1 = spans[ci]
@@ -91,6 +121,20 @@ def _owner(a: Analysed, q: Quantity, spans: list[tuple[int, int]]) -> str | None
     for m in reversed(countries):
         if c0 <= m.start and m.end <= q.start and _OWNER_BEFORE.match(text[m.end : q.start]):
             return m.entity.name
+    # "one in three of the researchers at top US labs did their degrees in China": a
+    # country describing the pool gives way to one in the predicate after the verb.
+    verb = _PREDICATE_VERB.search(text, q.end, c1)
+    if re.match(r"\s+of\b", text[q.end :]):
+        pool_end = verb.start() if verb is not None else c1
+        in_pool = [m for m in countries if q.end <= m.start < pool_end]
+        predicate = [m for m in countries if pool_end <= m.start < c1]
+        if in_pool and predicate:
+            return predicate[0].entity.name
+        located = all(_LOCATIVE_BEFORE.search(text, max(0, m.start - 12), m.start) for m in in_pool)
+        if in_pool and located and not [m for m in countries if c0 <= m.start and m.end <= q.start]:
+            # "70% of AI PhDs in the US go to industry", "Women make up 26 per cent of AI
+            # researchers in the US": a share within one country's pool.
+            return None
     inside = [m for m in countries if c0 <= m.start < c1]
     if inside:
         before = [m for m in inside if m.end <= q.start]
@@ -166,6 +210,25 @@ def _pool(a: Analysed, q: Quantity) -> str | None:
     return " ".join(text[start : best.end()].split())
 
 
+_NOT_POOL = re.compile(
+    r"\s+of\s+(?:the\s+|all\s+|global\s+|total\s+|the\s+world['’]s\s+|its\s+|their\s+)?"
+    r"(?:[\w'’-]+\s+){0,3}?(?:papers|patents|publications|citations|filings|models|revenues?|"
+    r"markets?|investment|funding|spending|compute|chips|exports|imports|output|production|"
+    r"downloads|users|sales|capacity|data\s+cent(?:er|re)s|jobs|postings|vacancies|companies|"
+    r"firms|startups|start-ups)\b",
+    re.IGNORECASE,
+)
+
+
+_SHARE_OF_OUTPUT = re.compile(
+    r"\bshare\s+of\s+(?:the\s+|all\s+|global\s+|world\s+)?(?:[\w'’-]+\s+){0,3}?(?:papers|patents|"
+    r"publications|citations|filings|models|revenues?|markets?|investment|funding|spending|compute|"
+    r"chips|exports|imports|output|production|downloads|users|sales|capacity|jobs|postings)\b"
+    r"[^,;]{0,40}$",
+    re.IGNORECASE,
+)
+
+
 def _talent_clauses(a: Analysed, spans: list[tuple[int, int]]) -> set[int]:
     """Clauses that name a talent pool (a source such as "according to researchers" does not)."""
     found = set()
@@ -190,6 +253,10 @@ def _shares(a: Analysed, spans: list[tuple[int, int]], carried: bool) -> list[Qu
             text, max(0, q.start - 12), q.start
         ):
             continue
+        if _NOT_POOL.match(text, q.end) or _SHARE_OF_OUTPUT.search(
+            text, max(0, q.start - 80), q.start
+        ):
+            continue  # "40 per cent of all AI papers": a share of output, not of people
         ci = clause_of(spans, q.start)
         if ci in pools or ci - 1 in pools or chained:
             out.append(q)
@@ -205,18 +272,30 @@ def extract_talent(doc: Document) -> list[Observation]:
     # say "AI" again ("American institutions employ 42 per cent of top-tier researchers").
     about_talent = bool(doc.title and AI_TERM.search(doc.title) and _TALENT.search(doc.title))
     previous: list[Observation] = []
+    # A lead-in about talent ending in a colon: the list items after it carry its shares
+    # ("Where the top AI researchers work:" over "United States: 42 per cent").
+    listing = False
     for a in doc.prose():
         ai = bool(AI_TERM.search(a.text))
         talent = bool(_TALENT.search(a.text))
         usable = (ai or prev_ai or about_talent) and talent and not _SURVEY.search(a.text)
         # "China was second at 28%." continues the talent figures of the sentence before.
-        carried = bool(previous) and not any(q.kind == "money" for q in a.quantities)
+        carried = (
+            (bool(previous) or listing)
+            and not any(q.kind == "money" for q in a.quantities)
+            and not _SURVEY.search(a.text)
+        )
         prev_ai = ai
         about_talent = about_talent or (ai and talent)
         if not (usable or carried):
             previous = []
+            listing = False
             continue
         found = _sentence_shares(a, carried and not usable, previous)
+        if usable and a.text.rstrip().endswith(":"):
+            listing = True
+        elif not found:
+            listing = False
         # A share repeated later in the article is the same fact.
         out.extend(
             o

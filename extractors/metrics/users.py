@@ -11,27 +11,37 @@ from __future__ import annotations
 import re
 
 from extractors.metrics.document import AI_TERM, Analysed, Document
-from extractors.metrics.entities import Entity, Mention, find_mentions, gazetteer, proper_name_at
-from extractors.metrics.numbers import Quantity, find_quantities
+from extractors.metrics.entities import (
+    NOT_NAMES,
+    Entity,
+    Mention,
+    find_mentions,
+    gazetteer,
+    proper_name_at,
+)
+from extractors.metrics.numbers import Quantity, find_quantities, is_change
 from extractors.metrics.periods import find_periods
 from extractors.metrics.tables import plain_number
 from schemas.records import Observation
 
 _KIND = r"(?P<kind>monthly|weekly|daily|registered|active|total|cumulative)"
-_NOUN = r"(?P<noun>users?|MAUs?|DAUs?|WAUs?|downloads|installs|installations)"
+_NOUN = r"(?P<noun>users?|MAUs?|DAUs?|WAUs?|downloads|installs|installations|actives)"
 _AFTER_COUNT = re.compile(
     rf"^\s*(?:{_KIND}(?:[\s-]+active)?\s+|active\s+)?(?:(?:AI|app|chatbot|global|individual|unique)\s+)?"
     rf"(?:{_NOUN}\b|(?P<user_count>user\s+(?:count|base|tally|mark|milestone)))"
     r"|^\s*(?P<people>people|individuals|consumers|(?:unique\s+)?visitors)\s+(?:\w+\s+){0,2}?"
-    r"(?:use|uses|using|used|tried|visited|opened)\b"
+    r"(?:use|uses|using|used|tried|visited|opened|(?P<got>downloaded|installed))\b"
     r"|^\s*(?:people|users|individuals)\s+(?:every|each|a|per)\s+(?P<per>day|week|month)\b"
+    r"|^\s*(?P<by>people|users|individuals|consumers)\b"
     r"|^\s*(?P<whom>of\s+(?:whom|them|those|these))\s+(?:\w+\s+){0,2}?(?:use|uses|used|using|are|were)\b"
     r"|^\s*(?P<times>times)\b",
     re.IGNORECASE,
 )
 _BEFORE_COUNT = re.compile(
-    rf"(?:{_KIND}(?:[\s-]+active)?\s+|active\s+)?(?:user\s+(?:base|count|numbers?|tally)|{_NOUN})\s+"
-    r"(?:[\w'’-]+\s+){0,5}?(?:of|at|to|exceeded|exceeds|surpassed|surpasses|topped|tops|reached|reaches|"
+    rf"(?:(?:{_KIND}(?:[\s-]+active)?\s+|active\s+)?(?:user\s+(?:base|count|numbers?|tally)|{_NOUN})|"
+    # "the number of people using ChatGPT each week has doubled to ..."
+    r"(?:number\s+of\s+)?(?:people|users|individuals|consumers)\s+(?:using|who\s+use[sd]?)\b)\s+"
+    r"(?:[\w'’()-]+\s+){0,5}?(?:of|at|to|exceeded|exceeds|surpassed|surpasses|topped|tops|reached|reaches|"
     r"hit|hits|passed|crossed|stood\s+at|stands\s+at|(?:rose|grew|jumped|climbed|surged|soared|"
     r"increased|doubled|swelled)(?:\s+to)?|totall?ed|numbered|is|was|were|are|has|had|have|now|near|"
     r"approach\w*)\s+"
@@ -47,11 +57,20 @@ _NOT_USERS = re.compile(
 _NOT_USERS_AFTER = re.compile(
     r"^\s*(?:paying|paid|business|enterprise|developer|API)\b", re.IGNORECASE
 )
+# "is used by an estimated 100 million people": the people come after the count.
+_USED_BY = re.compile(
+    r"\b(?:used|adopted|tried|accessed|downloaded|installed)\s+by\s+$", re.IGNORECASE
+)
+_GAINED = re.compile(
+    r"\b(?:add(?:ed|s|ing)?|gain(?:ed|s|ing)?|lost|los(?:es|ing)|shed(?:s|ding)?|attract(?:ed|s|ing)?\s+"
+    r"(?:an?\s+)?(?:additional|extra|new)|(?:by|of)\s+(?:an?\s+)?(?:additional|extra))\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 _RATE = re.compile(
     r"\s+(?:[\w'’-]+\s+){0,3}?(?:every|each|a|per)\s+(?P<per>day|week|month)\b", re.IGNORECASE
 )
 _USER_WORDS = re.compile(
-    r"users?|MAU|DAU|WAU|download|install|people|individuals|consumers|visitors", re.I
+    r"users?|MAU|DAU|WAU|download|install|people|individuals|consumers|visitors|actives", re.I
 )
 _PER = {"day": "daily_active", "week": "weekly_active", "month": "monthly_active"}
 _QUALIFIERS = {
@@ -81,7 +100,8 @@ _ELLIPSIS_AFTER = re.compile(
 )
 _USE_AFTER = re.compile(
     r"\s+(?:(?:unique\s+)?(?:people|users|individuals|visitors|consumers)\s+)(?:\w+\s+){0,2}?"
-    r"(?:use|uses|used|using|tried|visited|opened|chat\s+with)\s+"
+    r"(?:use|uses|used|using|tried|visited|opened|chat\s+with|downloaded|installed)\s+"
+    r"(?:the\s+|its\s+|their\s+)?"
 )
 _POSSESSOR = re.compile(
     r"\b([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)['’]s\s+(?:(?:estimated|reported|roughly|about|"
@@ -132,6 +152,8 @@ def _user_quantities(a: Analysed, carried: str | None = None) -> list[UserCount]
         after = text[q.end : q.end + 80]
         # Windows keep the work per number small in long sentences.
         before = text[max(0, q.start - 120) : q.start]
+        if _GAINED.search(before) or is_change(text, q) or q.approx in ("another", "an additional"):
+            continue  # "added 2 million users last month": a change, not a level
         m = _AFTER_COUNT.match(after)
         if m and m.group("times"):
             # "downloaded more than 10 million times"
@@ -142,10 +164,16 @@ def _user_quantities(a: Analysed, carried: str | None = None) -> list[UserCount]
             # "used by 400 million people every week"
             found.append((q, _PER[m.group("per").lower()]))
             continue
-        if m and (m.group("people") or m.group("whom")):
-            # "13 million visitors used it each day", "185 million of whom use it weekly"
+        if m and m.group("by") and not _USED_BY.search(before):
+            m = None
+        if m and (m.group("people") or m.group("whom") or m.group("by")):
+            # "13 million visitors used it each day", "185 million of whom use it weekly",
+            # "100 million people have downloaded the app"
             rate = _RATE.match(text, q.end + m.end())
-            found.append((q, _PER[rate.group("per").lower()] if rate else "total"))
+            if m.groupdict().get("got"):
+                found.append((q, "downloads"))
+            else:
+                found.append((q, _PER[rate.group("per").lower()] if rate else "total"))
             continue
         if (
             m
@@ -162,6 +190,10 @@ def _user_quantities(a: Analysed, carried: str | None = None) -> list[UserCount]
         b = _BEFORE_COUNT.search(before)
         if b and not _NOT_USERS.search(before[max(0, b.start() - 25) : b.start()]):
             word = b.group("kind") or b.group("noun")
+            rate = _RATE.search(b.group(0))
+            if word is None and rate is not None:
+                found.append((q, _PER[rate.group("per").lower()]))
+                continue
             if b.group("kind") and b.group("kind").lower() in ("active", "total", "cumulative"):
                 word = b.group("noun")
             found.append((q, _qualifier(word)))
@@ -183,7 +215,7 @@ def _ellipses(
     have = {q.start for q, _ in found}
     extra: list[UserCount] = []
     for q in counts:
-        if q.start in have or not q.scaled:
+        if q.start in have or not q.scaled or is_change(a.text, q):
             continue
         if not _ELLIPSIS_AFTER.match(a.text[q.end :]):
             continue
@@ -231,6 +263,16 @@ def _subject(doc: Document, a: Analysed, q: Quantity, focus: Entity | None) -> E
         target = next((m for m in named if m.start == used.end()), None)
         if target is not None:
             return _as_product(doc, a, target.entity)
+    # "AI Overviews, the summaries atop search results, reach more than 2 billion users":
+    # the name set off by an appositive is the subject of the verb before the count.
+    appositive = _APPOSITIVE_SUBJECT.search(a.text, max(0, q.start - 220), q.start)
+    if appositive is not None:
+        mention = a.mention_at(appositive.start("name"))
+        name = appositive.group("name")
+        if mention is not None and mention.entity.kind != "country":
+            return _as_product(doc, a, mention.entity)
+        if mention is None and name not in NOT_NAMES and gazetteer().get(name) is None:
+            return Entity(name, "product")
     pick = _prefer_product([m for m in named if c0 <= m.start and m.end <= q.start])
     if pick is None and _PRONOUN.search(a.text[c0 : q.start]) and focus is not None:
         return _as_product(doc, a, focus)
@@ -244,12 +286,53 @@ def _subject(doc: Document, a: Analysed, q: Quantity, focus: Entity | None) -> E
     pick = pick or _prefer_product([m for m in named if c0 <= m.start < c1])
     pick = pick or _prefer_product([m for m in named if m.end <= q.start])
     if pick is None:
+        introduced = _introduced_product(a, q)
+        if introduced is not None:
+            return introduced
         if focus is not None and _PRONOUN.search(a.text[: q.start]):
             return focus
         pick = _prefer_product(named)
     if pick is None:
         return _unknown_subject(doc, a, q)
     return _as_product(doc, a, pick.entity)
+
+
+_PRODUCT_NOUN = (
+    r"(?:chatbot|app|application|assistant|model|service|platform|bot|product|tool|companion|"
+    r"agent|search\s+engine|copilot)s?"
+)
+_NAME_RUN = r"[A-Z][\w.&+-]*(?:\s+[A-Z0-9][\w.&+-]*){0,3}"
+# "its chatbot app, Lumi, has ...", "Acme's assistant Wave is used by ...": a product
+# introduced by what it is.
+_NAMED_AFTER_NOUN = re.compile(
+    rf"\b(?:[Ii]ts|[Tt]heir|[A-Z][\w.&-]*['’]s?)\s+(?:[\w-]+\s+){{0,3}}?{_PRODUCT_NOUN},?\s+"
+    rf"(?P<name>{_NAME_RUN})(?:,|\s+(?=[a-z]))"
+)
+# "Talkio, an AI companion app made by ..., has ...": a name described right after it.
+_DESCRIBED_NAME = re.compile(
+    rf"(?:^|[.;]\s+|,\s+(?:and|while|but)\s+)(?P<name>{_NAME_RUN}),\s+(?:a|an|the)\s+(?:[^,]{{0,60}}?\s)?"
+    rf"{_PRODUCT_NOUN}\b"
+)
+
+
+_APPOSITIVE_SUBJECT = re.compile(
+    rf"(?<![\w.-])(?P<name>{_NAME_RUN}),\s+(?:a|an|the|which|its|whose)\s[^,]{{1,120}},\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:has|have|had|reach\w*|count\w*|boast\w*|serve\w*|attract\w*|"
+    r"draw\w*|claim\w*|hit|hits|top\w*|surpass\w*|exceed\w*|pass\w*|cross\w*|"
+    r"(?:is|are|was|were)\s+used\s+by|now)\s+(?:[\w-]+\s+){0,2}$"
+)
+
+
+def _introduced_product(a: Analysed, q: Quantity) -> Entity | None:
+    """An unknown product the sentence introduces before the count by saying what it is."""
+    best: Entity | None = None
+    for pattern in (_NAMED_AFTER_NOUN, _DESCRIBED_NAME):
+        for m in pattern.finditer(a.text, 0, q.start):
+            name = m.group("name").strip()
+            if name in NOT_NAMES or gazetteer().get(name) is not None:
+                continue
+            best = Entity(name, "product")
+    return best
 
 
 def _as_product(doc: Document, a: Analysed, ent: Entity) -> Entity:
@@ -341,21 +424,32 @@ def extract_users(doc: Document) -> list[Observation]:
     seen: set[tuple[str, float, str]] = set()
     focus: Entity | None = _title_focus(doc)
     carried: str | None = None
+    # The qualifier a lead-in ("Monthly active users of the top apps:") gives the list
+    # items after it ("- Doubao: 78 million").
+    listing: str | None = None
     gz = gazetteer()
     for a in doc.prose():
         products = [m.entity for m in a.mentions if m.entity.kind in ("product", "ai_company")]
         emitted = False
         last_qualifier = "total"
         owners: dict[int, Entity] = {}
-        for q, qualifier, source in _user_quantities(a, carried):
-            if not _MIN_USERS <= q.value <= _MAX_USERS:
-                continue
-            ent = _subject(doc, a, q, focus)
-            if source is not None and source.start in owners and not _named_owner(a, q):
-                # "2.6 million times ..., up from about 1 million on Friday": same app.
-                ent = owners[source.start]
-            if ent is not None:
-                owners[q.start] = ent
+        items = _list_items(a, listing)
+        found: list[tuple[Quantity, str, Entity | None]]
+        if items:
+            found = [(q, qualifier, ent) for q, qualifier, ent in items]
+        else:
+            found = []
+            for q, qualifier, source in _user_quantities(a, carried):
+                if not _MIN_USERS <= q.value <= _MAX_USERS:
+                    continue
+                ent = _subject(doc, a, q, focus)
+                if source is not None and source.start in owners and not _named_owner(a, q):
+                    # "2.6 million times ..., up from about 1 million on Friday": same app.
+                    ent = owners[source.start]
+                if ent is not None:
+                    owners[q.start] = ent
+                found.append((q, qualifier, ent))
+        for q, qualifier, ent in found:
             if ent is None or ent.kind == "platform":
                 continue
             if ent.kind not in ("product", "ai_company") and not AI_TERM.search(a.text):
@@ -382,8 +476,47 @@ def extract_users(doc: Document) -> list[Observation]:
         if not emitted and products:
             focus = products[0]
         carried = last_qualifier if emitted else None
+        if a.text.rstrip().endswith(":") and _USER_WORDS.search(a.text):
+            listing = _measure(a.text) or "total"
+        elif not items:
+            listing = None
     stated = {(o.entity, o.value) for o in out}
     return out + [o for o in _table_users(doc) if (o.entity, o.value) not in stated]
+
+
+# "Doubao: 78 million", "- Kimi (13m)", "; DeepSeek – 61 million": a list item's name
+# right before its count.
+_ITEM_BEFORE = re.compile(
+    rf"(?:^|[:;]\s*|\s[-•·▪–—]\s+)(?P<name>{_NAME_RUN})\s*(?::|–|—|\s-\s|\()\s*"
+    r"(?:(?:about|around|roughly|some|nearly|almost|over|more\s+than|just\s+over)\s+)?$"
+)
+
+
+def _list_items(a: Analysed, listing: str | None) -> list[tuple[Quantity, str, Entity]]:
+    """Counts listed after a lead-in about users ("Monthly active users of the top apps:
+    - Doubao: 78 million - Kimi: 13 million"), in this sentence or the one before."""
+    text = a.text
+    start = 0
+    colon = text.find(":")
+    if colon > 0 and _USER_WORDS.search(text, 0, colon):
+        listing, start = _measure(text[:colon]) or "total", colon
+    if listing is None:
+        return []
+    out: list[tuple[Quantity, str, Entity]] = []
+    for q in a.quantities:
+        if q.kind != "count" or q.start < start or not (q.scaled or q.value >= _MIN_USERS):
+            continue
+        m = _ITEM_BEFORE.search(text, max(start, q.start - 60), q.start)
+        if m is None:
+            continue
+        mention = a.mention_at(m.start("name"))
+        if mention is not None and mention.entity.kind == "country":
+            continue
+        ent = mention.entity if mention is not None else Entity(m.group("name"), "product")
+        if ent.name in NOT_NAMES:
+            continue
+        out.append((q, listing, ent))
+    return out
 
 
 def _title_focus(doc: Document) -> Entity | None:

@@ -186,3 +186,91 @@ def test_the_chip_made_by_a_chinese_foundry_is_a_domestic_launch() -> None:
     text = "Huawei's new phone runs on a processor made by SMIC with a 7nm process."
     (o,) = run(text, "chip_export_event")
     assert (o.country, o.action) == ("CN", "domestic_chip_launch")
+
+
+def test_entity_list_additions_without_chip_words() -> None:
+    (e,) = _events(
+        "Sophgo, Zhipu AI and more than 20 other Chinese companies were added to the US "
+        "Entity List on Wednesday."
+    )
+    assert e[0] == "US" and e[2] == "restrict"
+    (f,) = _events(
+        "The Commerce Department placed 12 Chinese companies, including Sophgo, on its "
+        "Entity List on Monday."
+    )
+    assert f[0] == "US" and f[2] == "restrict"
+
+
+def test_model_lists_are_items() -> None:
+    (e,) = _events(
+        "The rules bar Nvidia from selling its H100, A100, H800 and A800 chips to China."
+    )
+    assert e[2] == "ban"
+    assert e[3] == ("Nvidia H100", "Nvidia A100", "Nvidia H800", "Nvidia A800")
+
+
+def test_its_sales_in_a_chip_story() -> None:
+    text = (
+        "The administration has allowed Nvidia to resume sales of its H20 chip to China. "
+        "Washington had banned its sale in April."
+    )
+    assert [e[2] for e in _events(text)] == ["license", "ban"]
+
+
+def test_several_countries_acting_together() -> None:
+    (e,) = _events(
+        "The US, the Netherlands and Japan have restricted sales of advanced chipmaking "
+        "equipment to China."
+    )
+    assert e[1:3] == ("CN", "restrict")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nvidia's H20 was designed specifically to comply with US export rules introduced in 2023.",
+        "Chinese firms stockpiled chips ahead of the expected curbs.",
+        "Analysts say Washington could add more chip restrictions next year.",
+    ],
+)
+def test_compliance_and_speculation_are_not_events(text: str) -> None:
+    assert _events(text) == []
+
+
+def test_approval_received_is_a_licence() -> None:
+    (e,) = _events(
+        "AMD said it had received approval from the US Commerce Department to export its "
+        "MI308 chips to China."
+    )
+    assert e[0] == "US" and e[2] == "license"
+
+
+def test_told_companies_to_stop_buying() -> None:
+    (e,) = _events(
+        "Chinese regulators have told tech companies, including ByteDance and Alibaba, to stop "
+        "buying Nvidia's RTX Pro 6000D chips."
+    )
+    assert e[0] == "CN" and e[2] == "restrict"
+
+
+def test_the_first_of_several_countries_acts() -> None:
+    (e,) = run(
+        "The Netherlands and Japan, under pressure from Washington, have imposed their own "
+        "limits on sales of advanced lithography equipment to Chinese chipmakers.",
+        "chip_export_event",
+    )
+    assert (e.country, e.action) == ("NL", "restrict")
+
+
+def test_revoked_licences_restrict() -> None:
+    (e,) = _events("The US revoked licences allowing Intel and Qualcomm to sell chips to Huawei.")
+    assert e[0] == "US" and e[2] == "restrict"
+
+
+def test_a_past_move_inside_a_forecast() -> None:
+    text = (
+        "The rules are expected to expand curbs imposed in October 2022, when Washington barred "
+        "Nvidia from selling its A100 and H100 chips to Chinese firms."
+    )
+    ((country, _, action, _),) = _events(text)
+    assert (country, action) == ("US", "ban")

@@ -223,3 +223,73 @@ def test_since_a_year_is_not_the_period_of_a_total() -> None:
     text = "US AI start-ups raised $12.5 billion across 310 deals, the fewest deals since 2016."
     found = run(text, "ai_investment_usd", published=dt.date(2024, 7, 2))
     assert all(o.period != "2016" for o in found)
+
+
+def test_investment_events_and_a_participle_total() -> None:
+    text = (
+        "In 2024, China's AI sector recorded 1,312 investment events, totaling about "
+        "107 billion yuan, according to a research firm."
+    )
+    assert _deals(text) == [("CN", 1312, "2024")]
+    ((country, value, period),) = _totals(text)
+    assert (country, period) == ("CN", "2024") and 14e9 < value < 16e9
+
+
+def test_count_noun_is_not_a_second_topic() -> None:
+    text = (
+        "China's artificial intelligence industry attracted investment of 63.5 billion yuan "
+        "in the first half of 2024, with 412 investment events recorded."
+    )
+    assert _deals(text) == [("CN", 412, "2024-01/2024-06")]
+
+
+def test_raising_clause_shares_the_country_of_the_deals() -> None:
+    text = (
+        "AI startups in the US closed 1,903 deals in the third quarter, according to a "
+        "tracker, raising a combined $31.1 billion."
+    )
+    assert _deals(text) == [("US", 1903, "2024-07/2024-09")]
+    assert _totals(text) == [("US", 31.1e9, "2024-07/2024-09")]
+
+
+def test_deal_count_and_country_total_continue_the_topic() -> None:
+    text = (
+        "US-based AI startups raised $27.1 billion in the second quarter of 2024. "
+        "Deal count fell to 1,420 from 1,650 a quarter earlier. "
+        "China's total came to $2.3 billion."
+    )
+    assert _deals(text) == [("US", 1420, "2024-04/2024-06")]
+    assert [(c, v) for c, v, _ in _totals(text)] == [("US", 27.1e9), ("CN", 2.3e9)]
+
+
+def test_a_year_earlier_after_the_deals() -> None:
+    text = (
+        "AI companies in China raised $1.4 billion in the first quarter of 2024 across 98 deals, "
+        "compared with $4.9 billion across 194 deals a year earlier."
+    )
+    assert _totals(text) == [("CN", 1.4e9, "2024-01/2024-03"), ("CN", 4.9e9, "2023-01/2023-03")]
+    assert _deals(text) == [("CN", 98, "2024-01/2024-03"), ("CN", 194, "2023-01/2023-03")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That was almost half of the $209 billion raised by all US start-ups last year in AI.",
+        "US AI venture firms gathered $76.1 billion across 508 new funds.",
+        "US investors backed 1,400 AI companies in the first half.",
+    ],
+)
+def test_all_startups_funds_and_companies_are_not_ai_totals(text: str) -> None:
+    assert run(text, "ai_investment_usd") == [] and run(text, "ai_deal_count") == []
+
+
+def test_changes_and_continuations() -> None:
+    text = "AI investment in China fell by $2 billion to $7 billion in 2023."
+    assert _totals(text) == [("CN", 7e9, "2023")]
+    text = (
+        "Funding to US-based AI startups rose to $27.7 billion in the fourth quarter of 2023. "
+        "Funding in China fell 40% quarter on quarter to $1.2 billion."
+    )
+    assert [(c, v) for c, v, _ in _totals(text)] == [("US", 27.7e9), ("CN", 1.2e9)]
+    text = "In the first three quarters, China's AI industry saw 682 financing cases."
+    assert _deals(text) == [("CN", 682, "2024-01/2024-09")]

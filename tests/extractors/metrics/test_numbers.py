@@ -118,3 +118,59 @@ def test_years_are_marked() -> None:
 
 def test_no_digits_no_work() -> None:
     assert find_quantities("No figures in this sentence at all.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("two billion dollars", 2e9, "USD"),
+        ("sixty billion yuan", 60e9, "CNY"),
+        ("three hundred million dollars", 300e6, "USD"),
+        ("a $1.5-billion round", 1.5e9, "USD"),
+        ("Rs 500 crore", 5e9, "INR"),
+        ("1.2 trillion yuan", 1.2e12, "CNY"),
+        ("RMB10bn", 10e9, "CNY"),
+    ],
+)
+def test_more_money_forms(text: str, value: float, currency: str) -> None:
+    q = _one(text, "money")
+    assert (q.value, q.currency) == (pytest.approx(value), currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("one in five researchers", 20),
+        ("nearly half of all funding", 50),
+        ("two-thirds of them", 200 / 3),
+        ("a quarter of the world's talent", 25),
+        ("1 in 4 engineers", 25),
+    ],
+)
+def test_shares_in_words(text: str, value: float) -> None:
+    assert _one(text, "percent").value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    "text", ["in the first half of 2024", "in the fourth quarter of 2023", "one in a million"]
+)
+def test_periods_and_idioms_are_not_shares(text: str) -> None:
+    assert [q for q in find_quantities(text) if q.kind == "percent"] == []
+
+
+def test_spelled_out_counts() -> None:
+    assert _one("forty million users", "count").value == 40e6
+    assert _one("twenty-five million users", "count").value == 25e6
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["several hundred million dollars", "a few billion yuan", "hundreds of millions of dollars"],
+)
+def test_vague_amounts_are_not_figures(text: str) -> None:
+    assert [q for q in find_quantities(text) if q.kind == "money"] == []
+
+
+def test_by_then_to_is_a_change() -> None:
+    found = [(q.value, q.value_max) for q in find_quantities("rose by 100 million to 500 million")]
+    assert found == [(100e6, None), (500e6, None)]

@@ -35,8 +35,8 @@ _FORMS = [
         ("Acme Vision", 90e6, None),
     ),
     (
-        "Nimbus AI is in talks to raise $500 million at a $5 billion valuation.",
-        ("Nimbus AI", 500e6, None),
+        "Zeta AI's $60 million Series A was led by Index Ventures.",
+        ("Zeta AI", 60e6, "Index Ventures"),
     ),
 ]
 
@@ -208,3 +208,191 @@ def test_a_further_investment_by_the_speaker() -> None:
 def test_compound_adjectives_are_not_companies() -> None:
     text = "Analysts put funding for AI-related start-ups at more than $80 billion for the year."
     assert run(text, "funding_round_usd") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Orbit Labs is in talks to raise about $500 million at a $4 billion valuation.",
+        "The robotics maker is seeking to raise $100 million from new investors.",
+        "Kestrel AI plans to raise $250 million next year.",
+        "Zeta Labs is said to be raising $1 billion, according to people familiar with the matter.",
+        "Tencent is considering investing $300 million in Orbit Labs.",
+    ],
+)
+def test_rounds_not_yet_closed_are_not_rounds(text: str) -> None:
+    assert run(text, "funding_round_usd") == []
+
+
+def test_a_closed_round_beside_talks_of_the_next_one() -> None:
+    text = (
+        "Orbit Labs is in talks to raise $500 million. "
+        "Last year, Orbit Labs raised $150 million in a Series B led by Accel."
+    )
+    assert _rounds(text) == [("Orbit Labs", 150e6, "Accel")]
+
+
+def test_lead_investor_named_in_the_next_sentence() -> None:
+    text = (
+        "Chinese AI start-up Lumen Intelligence has raised $300 million in a new round. "
+        "The round was led by Hillhouse Capital, with participation from Tencent."
+    )
+    assert _rounds(text) == [("Lumen Intelligence", 300e6, "Hillhouse")]
+
+
+def test_the_round_as_subject_of_a_later_sentence() -> None:
+    text = (
+        "Lattice AI, which makes code-review software, said it had closed a new round. "
+        "The financing, a Series B, totalled $120 million and was led by Tiger Global."
+    )
+    assert [(e, v) for e, v, _ in _rounds(text)] == [("Lattice AI", 120e6)]
+
+
+def test_the_company_introduced_before_its_round() -> None:
+    text = (
+        "Founded in 2021, Sierra Vision builds computer-vision tools for farms. "
+        "The company raised $18 million in a Series A round."
+    )
+    assert [(e, v) for e, v, _ in _rounds(text)] == [("Sierra Vision", 18e6)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A further $25 million was invested in Quanta Robotics by Hongshan.",
+            ("Quanta Robotics", 25e6, "Hongshan"),
+        ),
+        (
+            "More than $1 billion has been raised by Nimbus Labs, the company said.",
+            ("Nimbus Labs", 1e9, None),
+        ),
+        (
+            "Heidelberg-based Vela AI said on Monday it had secured $500 million in a Series B.",
+            ("Vela AI", 500e6, None),
+        ),
+        (
+            "Enflame received a capital injection of 2 billion yuan from Tencent.",
+            ("Enflame", None, "Tencent"),
+        ),
+        (
+            "Acme Robotics, a provider of warehouse robots, today announced the completion of a "
+            "$40 million Series A.",
+            ("Acme Robotics", 40e6, None),
+        ),
+        (
+            "Voice-AI startup Sonora gets $12 million to take on call centres.",
+            ("Sonora", 12e6, None),
+        ),
+        (
+            "Its rival Baichuan followed days later with a $700 million round led by Alibaba.",
+            ("Baichuan", 700e6, "Alibaba"),
+        ),
+        (
+            "Nova Dynamics, a Chinese robotics start-up, has raised two billion yuan.",
+            ("Nova Dynamics", None, None),
+        ),
+    ],
+)
+def test_passive_descriptive_and_headline_forms(
+    text: str, expected: tuple[str, float | None, str | None]
+) -> None:
+    ((entity, value, investor),) = _rounds(text)
+    assert entity == expected[0]
+    if expected[1] is not None:
+        assert value == pytest.approx(expected[1])
+    assert investor == expected[2]
+
+
+def test_several_rounds_in_one_sentence() -> None:
+    text = "Moonshot AI raised $1 billion, MiniMax raised $600 million and Baichuan raised $300 million."
+    assert [(e, v) for e, v, _ in _rounds(text)] == [
+        ("Moonshot AI", 1e9),
+        ("MiniMax", 600e6),
+        ("Baichuan", 300e6),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Venture investment in Chinese AI firms totalled RMB 120 billion last year.",
+        "The funding values the seven-month-old company at about $2 billion.",
+        "The company also secured a $4 billion revolving credit facility from banks.",
+    ],
+)
+def test_group_totals_valuations_and_credit_are_not_rounds(text: str) -> None:
+    assert run(text, "funding_round_usd") == []
+
+
+_AFTER_A_ROUND = (
+    "Orbit Labs, a Shenzhen robotics start-up, raised $50 million in a Series B led by Accel. "
+)
+
+
+@pytest.mark.parametrize(
+    "follow",
+    [
+        "The round brings Orbit's valuation to $2 billion.",
+        "The investment will be used to build a $300 million factory.",
+        "The company plans to spend $30 million on a new factory.",
+        "Orbit Labs expects to raise another $100 million next year.",
+        "It is also in talks with banks over a $40 million loan.",
+        "Accel, which manages $20 billion, declined to comment.",
+        "Orbit competes with Unitree, which is valued at about $1.7 billion.",
+        "Orbit paid $10 million for a warehouse in Shenzhen.",
+    ],
+)
+def test_other_money_after_a_round_is_not_another_round(follow: str) -> None:
+    assert _rounds(_AFTER_A_ROUND + follow) == [("Orbit Labs", 50e6, "Accel")]
+
+
+def test_a_round_in_another_company_after_a_round() -> None:
+    text = _AFTER_A_ROUND + "Accel led a $200 million round in another robotics firm, Kestrel AI."
+    assert [(e, v) for e, v, _ in _rounds(text)] == [("Orbit Labs", 50e6), ("Kestrel AI", 200e6)]
+
+
+def test_a_possessed_round_belongs_to_the_possessor() -> None:
+    assert [(e, v) for e, v, _ in _rounds("In 2023, Orbit's Series A raised $15 million.")] == [
+        ("Orbit", 15e6)
+    ]
+
+
+def test_a_list_of_rounds_after_a_lead_in() -> None:
+    text = (
+        "This week's notable AI financings:\n"
+        "- Zhipu AI – $400 million, from state-backed funds\n"
+        "- StepFun – several hundred million dollars, led by Tencent\n"
+        "- Orbit Labs – $75 million, led by Accel"
+    )
+    assert _rounds(text) == [("Zhipu AI", 400e6, None), ("Orbit Labs", 75e6, "Accel")]
+
+
+def test_an_investor_backing_the_company_with_an_amount() -> None:
+    text = (
+        "Vertex Mind said it had closed a $45 million Series A. "
+        "Radical Ventures has also backed the company with $10 million."
+    )
+    assert [(e, v) for e, v, _ in _rounds(text)] == [("Vertex Mind", 45e6), ("Vertex Mind", 10e6)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "“We have raised $100 million and will use it to hire,” said Li Wei, chief executive "
+            "of Orbit Labs.",
+            ("Orbit Labs", 100e6, None),
+        ),
+        (
+            "Orbit Labs (formerly Orbit Robotics) raised $100 million in a Series B (led by Accel).",
+            ("Orbit Labs", 100e6, "Accel"),
+        ),
+        (
+            "Alibaba Group Holding Ltd. (9988.HK) led a $1 billion round in Moonshot AI.",
+            ("Moonshot AI", 1e9, "Alibaba"),
+        ),
+    ],
+)
+def test_quotes_and_parentheses(text: str, expected: tuple[str, float, str | None]) -> None:
+    assert _rounds(text) == [expected]

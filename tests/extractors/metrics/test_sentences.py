@@ -58,3 +58,14 @@ def test_clauses() -> None:
         "while rivals lagged",
     ]
     assert len(clauses("China at 47% and the US at 18%", split_and=True)) == 2
+
+
+def test_headline_and_byline_before_a_short_story_are_skipped() -> None:
+    from extractors.metrics.document import analyse
+
+    title = "Acme raises $5 million"
+    text = f"{title} By Jane Doe Acme Labs said on Monday it had raised $5 million from Accel."
+    doc = analyse(text, title=title)
+    first = doc.sentences[0]
+    assert first.text == "Acme Labs said on Monday it had raised $5 million from Accel."
+    assert text[first.sentence.start : first.sentence.end] == first.text

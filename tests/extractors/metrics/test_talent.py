@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.extractors.metrics.helpers import run
 
 
@@ -103,3 +105,67 @@ def test_regions_hold_no_country_share() -> None:
 def test_a_tier_is_not_a_share() -> None:
     text = "Among the top 2 per cent of AI researchers, 11 per cent work in Canada."
     assert _shares(text) == [("CA", 11)]
+
+
+def test_shares_in_words() -> None:
+    text = (
+        "One in five of the top-tier AI researchers now works in China, up from one in ten in 2019."
+    )
+    assert _shares(text) == [("CN", 20), ("CN", 10)]
+    assert _shares("Nearly half of the world's top AI researchers come from China.") == [("CN", 50)]
+
+
+def test_parenthesised_shares() -> None:
+    text = "The US employed 57% of elite AI researchers, followed by China (12%) and the UK (8%)."
+    assert _shares(text) == [("US", 57), ("CN", 12), ("GB", 8)]
+
+
+def test_country_of_the_pool_gives_way_to_the_predicate() -> None:
+    text = (
+        "Roughly one in three of the AI researchers at top US labs did their undergraduate "
+        "degrees in China."
+    )
+    ((country, value),) = _shares(text)
+    assert country == "CN" and round(value, 1) == 33.3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two-thirds of the top AI researchers working in the US were trained in other countries.",
+        "China's share of AI patents rose, and Chinese institutions published 40 per cent of "
+        "all AI papers.",
+    ],
+)
+def test_shares_of_no_country_or_of_output(text: str) -> None:
+    assert _shares(text) == []
+
+
+_AFTER_A_SHARE = "The US employs 57% of the world's elite AI researchers. "
+
+
+@pytest.mark.parametrize(
+    "follow",
+    [
+        "Some 60% of US executives plan to hire AI engineers.",
+        "China's share of AI papers reached 40%.",
+        "About 70% of AI PhDs in the US go to industry.",
+        "Women make up 26 per cent of AI researchers in the US, a report said.",
+    ],
+)
+def test_other_shares_after_a_talent_share(follow: str) -> None:
+    assert _shares(_AFTER_A_SHARE + follow) == [("US", 57)]
+
+
+def test_compound_demonyms_name_the_country() -> None:
+    assert _shares("Indian-born researchers make up 8 per cent of top AI talent in the US.") == [
+        ("IN", 8)
+    ]
+
+
+def test_a_list_after_a_lead_in_about_talent() -> None:
+    text = (
+        "Where the top AI researchers work (share of the total):\n"
+        "United States: 42 per cent\nChina: 28 per cent\nEurope: 12 per cent"
+    )
+    assert _shares(text) == [("US", 42), ("CN", 28)]

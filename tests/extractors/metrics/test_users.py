@@ -153,3 +153,75 @@ def test_the_product_people_use_beats_the_company_in_focus() -> None:
         "The company said 600 million people now use ChatGPT every week."
     )
     assert _users(text) == [("ChatGPT", "OpenAI", 600e6, "weekly_active")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "ChatGPT now has more than 800 million weekly users, its chief executive said.",
+            ("ChatGPT", 800e6, "weekly_active"),
+        ),
+        (
+            "Doubao is used by about 150 million people every month.",
+            ("Doubao", 150e6, "monthly_active"),
+        ),
+        ("Around 30 million people use Kimi each month.", ("Kimi", 30e6, "monthly_active")),
+        (
+            "More than 100 million people have downloaded the DeepSeek app.",
+            ("DeepSeek", 100e6, "downloads"),
+        ),
+        (
+            "Meta AI has reached one billion monthly active users across its apps.",
+            ("Meta AI", 1e9, "monthly_active"),
+        ),
+    ],
+)
+def test_has_used_by_and_people_use(text: str, expected: tuple[str, float, str]) -> None:
+    ((entity, _, value, qualifier),) = _users(text)
+    assert (entity, value, qualifier) == expected
+
+
+def test_products_introduced_by_what_they_are() -> None:
+    text = (
+        "Lumen's chatbot app, Lumi, has more than 30 million monthly active users. "
+        "Talkio, an AI companion app made by a Shanghai start-up, has 12 million registered users. "
+        "The app has been downloaded more than 40 million times."
+    )
+    assert [(e, v, q) for e, _, v, q in _users(text)] == [
+        ("Lumi", 30e6, "monthly_active"),
+        ("Talkio", 12e6, "registered"),
+        ("Talkio", 40e6, "downloads"),
+    ]
+
+
+def test_appositive_names_the_subject_of_the_count() -> None:
+    text = (
+        "Google said its Gemini app had 450 million monthly users, and that Vista Overviews, "
+        "the summaries at the top of search results, reach more than 2 billion users a month."
+    )
+    assert [(e, v) for e, _, v, _ in _users(text)] == [("Gemini", 450e6), ("Vista Overviews", 2e9)]
+
+
+def test_a_list_after_a_lead_in_about_users() -> None:
+    text = (
+        "Monthly active users of the top Chinese AI apps in February:\n"
+        "- Doubao: 78 million\n- DeepSeek: 61 million\n- Kimi (13 million)"
+    )
+    assert [(e, v, q) for e, _, v, q in _users(text)] == [
+        ("Doubao", 78e6, "monthly_active"),
+        ("DeepSeek", 61e6, "monthly_active"),
+        ("Kimi", 13e6, "monthly_active"),
+    ]
+
+
+def test_lists_without_a_lead_in_are_not_user_counts() -> None:
+    assert _users("Revenue by unit:\n- Cloud: 78 million\n- Ads: 61 million") == []
+
+
+def test_changes_are_not_levels() -> None:
+    assert _users("Claude added 2 million users last month.") == []
+    assert [
+        (e, v)
+        for e, _, v, _ in _users("ChatGPT's weekly users rose by 100 million to 500 million.")
+    ] == [("ChatGPT", 500e6)]
