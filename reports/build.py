@@ -69,7 +69,9 @@ def official_articles(store: Store) -> Official:
     """Articles published on government hosts or by official source kinds."""
     patterns = [f"%{s}/%" for s in OFFICIAL_HOST_SUFFIXES]
     patterns += [f"%{s}:%" for s in OFFICIAL_HOST_SUFFIXES]
-    return Official(store.article_urls_matching(patterns, OFFICIAL_SOURCE_KINDS))
+    # Every pattern needs its suffix's first four characters (".gov", ".go.", ".mil").
+    near = sorted({s[:4] for s in OFFICIAL_HOST_SUFFIXES})
+    return Official(store.article_urls_matching(patterns, OFFICIAL_SOURCE_KINDS, url_contains=near))
 
 
 def build_report(
@@ -82,7 +84,7 @@ def build_report(
         return {i: r["evidence"] for i, r in store.evidence_by_id(ids).items()}
 
     return _assemble(
-        groups_frame(columns, rows),
+        groups_frame(columns, rows, store.article_dates, ordered=True),
         official_articles(store),
         evidence,
         store.articles_by_id,

@@ -30,8 +30,9 @@ distinct statements cost. The rules, in order (reports/README.md explains why):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING, Any
 
 from reports.normalise import (
@@ -46,11 +47,15 @@ from reports.normalise import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 TOLERANCE = 0.02
 FLOW_METRICS = frozenset({"ai_investment_usd", "ai_deal_count"})
 EVENT_METRICS = frozenset({"chip_export_event"})
+
+#: Article ids -> (article ids, their publication dates as ``YYYY-MM-DD`` or ``None``).
+Dates = Callable[[list[int]], tuple[Sequence[int], Sequence[Any]]]
 
 #: Columns of the facts table, in order.
 FACT_COLUMNS = (
@@ -98,8 +103,26 @@ class Official:
         return host(url) if url and is_official_url(url) else None
 
 
-def groups_frame(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    """The distinct statements from ``Store.observation_groups`` as a typed DataFrame."""
+def groups_frame(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    published: Dates | None = None,
+    *,
+    ordered: bool = False,
+) -> pd.DataFrame:
+    """The distinct statements from ``Store.observation_groups`` as a typed DataFrame.
+
+    ``article_ids`` (``"1,5,9"``) become sorted tuples of distinct ids. Without
+    ``first_seen`` and ``last_seen`` columns, ``published`` supplies them: given the
+    distinct article ids, it returns those articles' ids and publication dates (as
+    ``Store.article_dates`` does), and each statement was first and last seen on
+    the earliest and latest date among its articles.
+
+    ``ordered`` sorts the rows by ``GROUP_KEYS`` (missing values first): when two
+    wordings of a statement tie, the first is its representative, and this makes
+    that the same whichever order the database returned the rows in.
+    """
+    import numpy as np
     import pandas as pd
 
     df = pd.DataFrame.from_records(list(rows), columns=list(columns))
@@ -107,10 +130,67 @@ def groups_frame(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.Da
         df[col] = df[col].fillna("").astype(str)
     df["items"] = df["items"].fillna("[]").astype(str)
     df["value"] = df["value"].astype(float)
-    for col in ("period_start", "period_end", "first_seen", "last_seen"):
+    for col in ("period_start", "period_end"):
         df[col] = pd.to_datetime(df[col])
-    df["article_ids"] = df["article_ids"].fillna("").astype(str)
+    owner, ids = _article_pairs(df["article_ids"].fillna("").astype(str).tolist())
+    if "first_seen" in df:
+        for col in ("first_seen", "last_seen"):
+            df[col] = pd.to_datetime(df[col])
+    else:
+        df["first_seen"], df["last_seen"] = _seen(len(df), owner, ids, published)
+    bounds = np.searchsorted(owner, np.arange(len(df) + 1)).tolist()
+    flat = ids.tolist()
+    df["article_ids"] = [tuple(flat[a:b]) for a, b in pairwise(bounds)]
+    if ordered:
+        df = df.sort_values(list(GROUP_KEYS), kind="stable", ignore_index=True)
     return df
+
+
+def _article_pairs(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(row, article id) of every comma-separated id, distinct and sorted by row then id."""
+    import numpy as np
+
+    counts = np.fromiter((t.count(",") + 1 if t else 0 for t in texts), np.int64, len(texts))
+    joined = ",".join(t for t in texts if t)
+    ids = np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.zeros(0, np.int64)
+    if len(ids) != counts.sum():
+        raise ValueError("malformed article ids")
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    return _distinct_pairs(rows, ids)
+
+
+def _distinct_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (left, right) pairs of non-negative integers, sorted."""
+    import numpy as np
+
+    if not len(left):
+        return left, right
+    width = int(right.max()) + 1
+    key = np.sort(left * width + right)
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    return key // width, key % width
+
+
+def _seen(
+    n: int, owner: np.ndarray, ids: np.ndarray, published: Dates | None
+) -> tuple[pd.Series, pd.Series]:
+    """The first and last publication date among each row's articles (NaT when none)."""
+    import numpy as np
+    import pandas as pd
+
+    found_ids, found_days = published(np.unique(ids).tolist()) if published else ((), ())
+    known = np.asarray(found_ids, dtype=np.int64)
+    dates = pd.to_datetime(pd.Series(found_days, dtype=object), format="ISO8601")
+    order = np.argsort(known, kind="stable")
+    known, day = known[order], dates.to_numpy(dtype="datetime64[ns]")[order]
+    when = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if len(known):
+        at = np.searchsorted(known, ids).clip(max=len(known) - 1)
+        found = known[at] == ids
+        when[found] = day[at[found]]
+    when = pd.Series(when)
+    by_row = when.groupby(owner).agg(["min", "max"]).reindex(range(n))
+    return by_row["min"].astype("datetime64[ns]"), by_row["max"].astype("datetime64[ns]")
 
 
 GROUP_KEYS = (
@@ -127,6 +207,20 @@ GROUP_KEYS = (
 )
 
 
+#: What ``Store.observation_groups`` aggregates per statement (and dates from its articles).
+AGGREGATES = (
+    "unit",
+    "period_start",
+    "period_end",
+    "n_obs",
+    "first_seen",
+    "last_seen",
+    "first_id",
+    "last_id",
+    "article_ids",
+)
+
+
 def groups_from_rows(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """What ``Store.observation_groups`` computes in SQL, from observation dicts in memory."""
     import json
@@ -134,7 +228,7 @@ def groups_from_rows(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     import pandas as pd
 
     if not rows:
-        return groups_frame((*GROUP_KEYS, "n_obs", "article_ids"), [])
+        return groups_frame((*GROUP_KEYS, *AGGREGATES), [])
     df = pd.DataFrame.from_records(list(rows))
     df["items"] = [json.dumps(list(v or ())) for v in df["items"]]
     for col in GROUP_KEYS[:-1]:
@@ -227,13 +321,12 @@ def _claims(d: pd.DataFrame, official: Official) -> tuple[pd.DataFrame, pd.DataF
     close = (d.value - prev).abs() <= TOLERANCE * np.maximum(d.value.abs(), prev.abs())
     d["claim"] = (~(same_key & close)).cumsum() - 1
 
-    pairs = d[["claim", "article_ids"]].copy()
-    pairs["article_id"] = pairs.article_ids.str.split(",")
-    pairs = pairs.explode("article_id")
-    pairs = pairs[pairs.article_id.astype(bool)]
-    pairs = pd.DataFrame(
-        {"claim": pairs.claim.to_numpy(), "article_id": pairs.article_id.astype(int).to_numpy()}
-    ).drop_duplicates()
+    counts = np.fromiter((len(t) for t in d.article_ids), np.int64, len(d))
+    claim, article = _distinct_pairs(
+        np.repeat(d.claim.to_numpy(dtype=np.int64), counts),
+        np.fromiter(chain.from_iterable(d.article_ids), np.int64, int(counts.sum())),
+    )
+    pairs = pd.DataFrame({"claim": claim, "article_id": article})
 
     # The representative row of a statement is its most repeated wording.
     d = d.sort_values(["claim", "n_obs", "last_seen"], ascending=[True, False, False])

@@ -922,14 +922,43 @@ class Store:
     ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
         """Observations that state exactly the same thing, grouped in SQL: one row each.
 
-        Every row carries how many observations made the statement, when it was
-        first and last published, the lowest and highest observation id, and the
-        distinct article ids as ``"1,5,9"``.
+        Every row carries how many observations made the statement, the lowest
+        and highest observation id, and the ids of its articles as ``"1,5,9"``
+        (a repeated id is possible on PostgreSQL; callers keep the distinct
+        ones). When the articles were published is ``article_dates``'s, so the
+        aggregate reads observations alone: ``ix_observations_statement`` holds
+        every column it needs, already in statement order.
         """
         q = self._groups_select(flt or ObservationFilter())
-        with self.engine.connect() as conn:
+        with self.engine.connect() as conn, conn.begin():
+            self._plan_groups(conn)
             result = conn.execute(q)
             return tuple(result.keys()), [tuple(r) for r in result]
+
+    def article_dates(self, ids: Sequence[int] | None = None) -> tuple[list[int], list[str | None]]:
+        """Articles' ids and publication dates (``YYYY-MM-DD`` or ``None``), as two lists.
+
+        ``ids`` limits them to those articles when there are few; with many, one
+        pass over every article is faster than looking each up, so all come back.
+        """
+        a = ARTICLES.c
+        day: Any
+        if self.is_sqlite:
+            day = sa.cast(a.published_at, sa.Text)  # stored as YYYY-MM-DD
+        else:
+            day = sa.func.to_char(a.published_at, "YYYY-MM-DD")
+        q = sa.select(a.id, day)
+        rows: list[Any] = []
+        with self.engine.connect() as conn:
+            # The driver's own tuples: nothing here needs converting row by row.
+            if ids is None or len(ids) > 20_000:
+                rows += conn.execute(q).cursor.fetchall()
+            else:
+                wanted = sorted(set(ids))
+                for i in range(0, len(wanted), 500):
+                    part = conn.execute(q.where(a.id.in_(wanted[i : i + 500])))
+                    rows += part.cursor.fetchall()
+        return [r[0] for r in rows], [r[1] for r in rows]
 
     def articles_by_id(self, ids: Sequence[int] | None = None) -> dict[int, dict[str, Any]]:
         """URL, title, publication date and source (name and kind) of articles, by id."""
@@ -953,11 +982,25 @@ class Store:
             return out
 
     def article_urls_matching(
-        self, url_patterns: Sequence[str] = (), source_kinds: Sequence[str] = ()
+        self,
+        url_patterns: Sequence[str] = (),
+        source_kinds: Sequence[str] = (),
+        *,
+        url_contains: Sequence[str] = (),
     ) -> dict[int, str]:
-        """URLs of articles whose URL is LIKE any pattern or whose source is of any kind."""
+        """URLs of articles whose URL is LIKE any pattern or whose source is of any kind.
+
+        ``url_contains`` (text each pattern requires, say ``.gov`` for ``%.gov/%``)
+        rules most URLs out with a few cheap tests before the patterns are tried.
+        """
         a, s = ARTICLES, SOURCES
-        conds = [a.c.url.like(p) for p in url_patterns]
+        conds = []
+        if url_patterns:
+            like = sa.or_(*(a.c.url.like(p) for p in url_patterns))
+            if url_contains:
+                near = sa.or_(*(a.c.url.contains(t, autoescape=True) for t in url_contains))
+                like = sa.and_(near, like)
+            conds.append(like)
         if source_kinds:
             kinds = sa.select(s.c.id).where(s.c.kind.in_(list(source_kinds)))
             conds.append(a.c.source_id.in_(kinds))
@@ -984,9 +1027,40 @@ class Store:
         q = self._groups_select(flt) if grouped else self._batches_select(flt)
         sql = q.compile(self.engine, compile_kwargs={"literal_binds": True})
         prefix = "EXPLAIN QUERY PLAN " if self.is_sqlite else "EXPLAIN "
-        with self.engine.connect() as conn:
+        with self.engine.connect() as conn, conn.begin():
+            if grouped:
+                self._plan_groups(conn)
             rows = conn.exec_driver_sql(prefix + str(sql)).all()
         return "\n".join(str(r[-1]) for r in rows)
+
+    def _plan_groups(self, conn: Connection) -> None:
+        """Planner settings for the statement aggregate, for this transaction only.
+
+        PostgreSQL cannot estimate how few distinct statements there are (it
+        assumes up to a tenth of the rows) and would sort every row on ten
+        columns, which takes seconds per million rows. Without sorting it reads
+        ``ix_observations_statement`` in order, or hashes the rows, both well
+        under a second per million. An index-only scan is only that on pages
+        the visibility map covers, though: on a table that vacuum has not
+        reached yet (a bulk load, a large ingest) it visits every row in index
+        order, which is slower than any other plan, so there only hashing is left.
+        """
+        if self.is_sqlite:
+            return
+        settings = [
+            "enable_sort = off",
+            "enable_incremental_sort = off",
+            "work_mem = '64MB'",
+            "jit = off",  # compiling costs more than it saves on this one pass
+        ]
+        visible = conn.exec_driver_sql(
+            "SELECT relallvisible::float8 / GREATEST(relpages, 1) FROM pg_class "
+            "WHERE oid = 'observations'::regclass"
+        ).scalar()
+        if (visible or 0) < 0.9:
+            settings += ["enable_indexscan = off", "enable_indexonlyscan = off"]
+        for setting in settings:
+            conn.exec_driver_sql(f"SET LOCAL {setting}")
 
     def _batches_select(
         self, flt: ObservationFilter, *, raw: bool = False, columns: Sequence[str] | None = None
@@ -1021,42 +1095,35 @@ class Store:
         return q.limit(flt.limit) if flt.limit else q
 
     def _groups_select(self, flt: ObservationFilter) -> Any:
+        from schemas.tables import STATEMENT_KEYS, JSONText
+
         o, a = OBSERVATIONS, ARTICLES
-        items = sa.cast(o.c["items"], sa.Text)
-        keys = (
-            o.c.metric,
-            o.c.country,
-            o.c.entity,
-            o.c.org,
-            o.c.counterparty,
-            o.c.qualifier,
-            o.c.action,
-            items,
-            o.c.period,
-            o.c.value,
-        )
+        # The order of ix_observations_statement, so that no row is sorted; items
+        # as text (PostgreSQL's json has no equality).
+        keys = [JSONText(o.c[k]) if k == "items" else o.c[k] for k in STATEMENT_KEYS]
         if self.is_sqlite:
             article_ids = sa.func.group_concat(sa.distinct(o.c.article_id))
         else:
-            article_ids = sa.func.string_agg(sa.distinct(sa.cast(o.c.article_id, sa.Text)), ",")
+            # DISTINCT would force a sort; the caller drops repeats.
+            article_ids = sa.func.string_agg(sa.cast(o.c.article_id, sa.Text), ",")
         q = sa.select(
-            *keys[:7],
-            items.label("items"),
-            *keys[8:],
+            *(k.label("items") if isinstance(k, JSONText) else k for k in keys),
             sa.func.min(o.c.unit).label("unit"),
             sa.func.min(o.c.period_start).label("period_start"),
             sa.func.min(o.c.period_end).label("period_end"),
             sa.func.count().label("n_obs"),
-            sa.func.min(a.c.published_at).label("first_seen"),
-            sa.func.max(a.c.published_at).label("last_seen"),
             sa.func.min(o.c.id).label("first_id"),
             sa.func.max(o.c.id).label("last_id"),
             article_ids.label("article_ids"),
-        ).join(a, a.c.id == o.c.article_id)
+        ).select_from(o)
+        if flt.since or flt.until or flt.source:
+            q = q.join(a, a.c.id == o.c.article_id)
         return self._filter_observations(q, flt).group_by(*keys)
 
     def _filter_observations(self, q: Any, flt: ObservationFilter) -> Any:
-        """The filters of ``observations`` (but the limit) on a select joining articles.
+        """The filters of ``observations`` (but the limit) on a select of observations.
+
+        The select must join articles when the filter has ``since``, ``until`` or ``source``.
 
         Superseded rows are left out unless the filter asks for them, as in ``observations``.
         """
