@@ -130,17 +130,21 @@ def _endings(text: str, start: int, end: int) -> list[int]:
     return ends
 
 
-def _lookup(
-    text: str, tokens: list[tuple[int, int]], i: int
-) -> tuple[int, tuple[Entity, str, str], int] | None:
-    """The longest alias starting at token ``i``: (end offset, entry, tokens used)."""
-    gz = gazetteer()
-    first = text[tokens[i][0] : tokens[i][1]].lower()
+def _most_words(gz: Gazetteer, word: str) -> int:
+    """Most words of an alias that may start with ``word`` (0: none can)."""
+    first = word.lower()
     most = gz.first_words.get(first, 0)
     if not most and first.endswith((".", "'s", "’s")):
         most = gz.first_words.get(first[:-2] if first.endswith("s") else first[:-1], 0)
-    if not most:
-        return None
+    return most
+
+
+def _lookup(
+    text: str, tokens: list[tuple[int, int]], i: int, most: int
+) -> tuple[int, tuple[Entity, str, str], int] | None:
+    """The longest alias of at most ``most`` words starting at token ``i``: (end offset,
+    entry, tokens used)."""
+    gz = gazetteer()
     start = tokens[i][0]
     for n in range(min(most, len(tokens) - i), 0, -1):
         last = tokens[i + n - 1]
@@ -170,14 +174,18 @@ def _compound_demonym(text: str, start: int, end: int) -> Mention | None:
 
 def find_mentions(text: str) -> list[Mention]:
     """Gazetteer names in ``text``, longest match first, no overlaps."""
-    tokens = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    gz = gazetteer()
+    tokens = [m.span() for m in _WORD.finditer(text)]
     out: list[Mention] = []
     i = 0
     while i < len(tokens):
-        start = tokens[i][0]
-        hit = None if start and text[start - 1] in "$@#" else _lookup(text, tokens, i)
+        start, stop = tokens[i]
+        # Most tokens start no alias: the first-word table rules them out cheaply.
+        most = 0 if start and text[start - 1] in "$@#" else _most_words(gz, text[start:stop])
+        hit = _lookup(text, tokens, i, most) if most else None
         if hit is None:
-            demonym = _compound_demonym(text, *tokens[i])
+            # A compound demonym ("US-trained") always has a hyphen.
+            demonym = _compound_demonym(text, start, stop) if "-" in text[start:stop] else None
             if demonym is not None:
                 out.append(demonym)
             i += 1
