@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from extractors.metrics.sentences import folded, has_any
+
 _MONTHS = {
     "january": 1,
     "february": 2,
@@ -150,6 +152,63 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("same_month", re.compile(r"\b(?:the\s+same|that)\s+month\b", re.IGNORECASE)),
 ]
 
+
+# Words every match of a pattern contains, so that a pattern is not run on a sentence
+# that lacks them: one of ``cased`` as written (the pattern is case-sensitive) and one
+# of ``folded`` in the folded sentence. Month names all start with these three letters.
+_MONTH_PREFIXES = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+_YEAR_DIGITS = ("19", "20")
+
+
+@dataclass(frozen=True, slots=True)
+class _Needs:
+    cased: frozenset[str] | None = None
+    folded: frozenset[str] | None = None
+
+    def met(self, cased: set[str], folded: set[str]) -> bool:
+        """Whether the words found (``cased`` as written, ``folded``) meet the needs."""
+        return (self.cased is None or not self.cased.isdisjoint(cased)) and (
+            self.folded is None or not self.folded.isdisjoint(folded)
+        )
+
+
+def _needs(cased: tuple[str, ...] = (), folded: tuple[str, ...] = ()) -> _Needs:
+    return _Needs(frozenset(cased) or None, frozenset(folded) or None)
+
+
+_NEEDS: dict[str, _Needs] = {
+    "iso": _needs(folded=_YEAR_DIGITS),
+    "mdy": _needs(_MONTH_PREFIXES, _YEAR_DIGITS),
+    "dmy": _needs(_MONTH_PREFIXES, _YEAR_DIGITS),
+    "my": _needs(_MONTH_PREFIXES, _YEAR_DIGITS),
+    "first_months": _needs(folded=("months",)),
+    "first_quarters": _needs(folded=("quarters",)),
+    "half": _needs(folded=("half", "h1", "h2")),
+    "quarter": _needs(folded=("quarter", "q1", "q2", "q3", "q4")),
+    "fiscal": _needs(folded=("fiscal", "fy")),
+    "month_rel": _needs(_MONTH_PREFIXES, ("year",)),
+    "comparison": _needs(folded=("year", "month", "quarter", "annually")),
+    "relative": _needs(folded=("year", "month", "week", "quarter", "today", "yesterday")),
+    "weekday": _needs(("day",)),
+    "md": _needs(_MONTH_PREFIXES),
+    "year": _needs(folded=_YEAR_DIGITS),
+    "same_month": _needs(folded=("month",)),
+}
+_CASED_WORDS = frozenset(w for n in _NEEDS.values() for w in n.cased or ())
+_FOLDED_WORDS = frozenset(w for n in _NEEDS.values() for w in n.folded or ())
 
 _SINCE_BEFORE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 
@@ -330,13 +389,40 @@ _ANY_TIME = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+#: Words one of which every non-digit match of ``_ANY_TIME`` contains ("day" for the
+#: weekdays, "today" and "yesterday").
+_TIME_WORDS = (
+    *(m.lower() for m in _MONTH_PREFIXES),
+    "year",
+    "month",
+    "week",
+    "quarter",
+    "half",
+    "day",
+    "annual",
+)
+
+
+def _any_time(text: str, lower: str) -> bool:
+    """Whether ``_ANY_TIME`` matches, testing the cheap digit and words first."""
+    if _DIGIT.search(text):
+        return True
+    return has_any(lower, _TIME_WORDS) and bool(_ANY_TIME.search(text))
+
+
 def find_periods(text: str, published: dt.date | None = None) -> list[PeriodMention]:
     """Time expressions in ``text``, resolved against ``published``; no overlaps."""
-    if not _ANY_TIME.search(text):
+    lower = folded(text)
+    if not _any_time(text, lower):
         return []
     found: list[PeriodMention] = []
     taken: list[tuple[int, int]] = []
+    cased = {w for w in _CASED_WORDS if w in text}
+    words = {w for w in _FOLDED_WORDS if w in lower}
     for kind, pattern in _PATTERNS:
+        if not _NEEDS[kind].met(cased, words):
+            continue
         for m in pattern.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue

@@ -175,6 +175,22 @@ def clauses(text: str, *, split_and: bool = False) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
+# Characters that ``re.IGNORECASE`` matches to an ASCII letter but ``str.lower`` does not
+# turn into one ("ſ" matches "s"; "ı" and "İ" match "i").
+_FOLD = str.maketrans({"ſ": "s", "ı": "i", "İ": "i"})
+
+
+def folded(text: str) -> str:
+    """``text`` in lower case, such that any ASCII word a case-insensitive pattern finds
+    in ``text`` is a substring of it: a cheap test for words a pattern needs."""
+    return text.translate(_FOLD).lower()
+
+
+def has_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether any of ``words`` occurs in ``text``."""
+    return any(w in text for w in words)
+
+
 def clause_of(spans: list[tuple[int, int]], offset: int) -> int:
     """Index of the clause that contains ``offset``."""
     for i, (a, b) in enumerate(spans):

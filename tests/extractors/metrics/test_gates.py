@@ -1,8 +1,51 @@
-"""Cheap checks that skip expensive matching must never skip a match."""
+"""Cheap checks that skip expensive matching must never skip a match.
+
+Each gate is tested on hand-written matches of every pattern it guards (in odd
+casing too, since most patterns ignore case) and on every sentence of the
+golden and held-out articles.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from extractors.metrics import periods
 from extractors.metrics.entities import _most_words, gazetteer
+from extractors.metrics.sentences import folded, split_sentences
+
+_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@cache
+def _corpus() -> tuple[str, ...]:
+    """Every sentence of the fixture articles."""
+    out: list[str] = []
+    for path in sorted(_FIXTURES.glob("*/articles/*.json")):
+        text = json.loads(path.read_text(encoding="utf-8")).get("text") or ""
+        out.extend(s.text for s in split_sentences(text))
+    return tuple(out)
+
+
+def _variants(text: str) -> list[str]:
+    return [text, text.upper(), text.lower(), text.title()]
+
+
+def test_corpus_is_not_empty() -> None:
+    assert len(_corpus()) > 500
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("ſtart", "start"), ("fıscal", "fiscal"), ("FİRST", "first"), ("\u212aey", "key")],
+)
+def test_folding_keeps_what_ignorecase_matches(text: str, word: str) -> None:
+    assert re.search(word, text, re.IGNORECASE)
+    assert word in folded(text)
 
 
 def test_every_alias_passes_the_first_word_table() -> None:
@@ -12,3 +55,51 @@ def test_every_alias_passes_the_first_word_table() -> None:
         first = words[0]
         for token in (first, first.upper(), first.title()):
             assert _most_words(gz, token) >= len(words), (key, token)
+
+
+_PERIOD_EXAMPLES = {
+    "iso": ["2024-03-05"],
+    "mdy": ["March 5, 2024", "Sept. 30 2023"],
+    "dmy": ["5 March 2024", "30th Sep, 2023"],
+    "my": ["March 2024", "Dec. of 2019"],
+    "first_months": ["the first 11 months of 2024", "first six months this year"],
+    "first_quarters": ["the first three quarters of last year"],
+    "half": ["the first half of 2024", "second half", "H1 2024", "h2 2023"],
+    "quarter": ["the fourth quarter of 2023", "3rd-quarter", "Q3 2024", "q1"],
+    "fiscal": ["fiscal 2024", "FY2025", "fy 2023", "fiscal year 2022"],
+    "month_rel": ["August last year", "December of next year"],
+    "comparison": [
+        "year-over-year",
+        "a year earlier",
+        "the previous quarter",
+        "a year ago",
+        "annually",
+        "per year",
+    ],
+    "relative": ["last year", "earlier this month", "next week", "this quarter", "today"],
+    "weekday": ["on Monday", "since Sunday", "by Wednesday"],
+    "md": ["in March", "on Jan. 5", "Oct 3", "in mid-June", "May of the same year"],
+    "year": ["2023", "the 1990s", "2024's"],
+    "same_month": ["the same month", "that month"],
+}
+
+
+@pytest.mark.parametrize(("kind", "pattern"), periods._PATTERNS)
+def test_period_gates_pass_every_match(kind: str, pattern: re.Pattern[str]) -> None:
+    examples = _PERIOD_EXAMPLES[kind]
+    sentences = [f"It rose {v} ." for e in examples for v in _variants(e)] + list(_corpus())
+    matched = 0
+    for text in sentences:
+        if pattern.search(text):
+            matched += 1
+            lower = folded(text)
+            cased = {w for w in periods._CASED_WORDS if w in text}
+            words = {w for w in periods._FOLDED_WORDS if w in lower}
+            assert periods._NEEDS[kind].met(cased, words), (kind, text)
+            assert periods._any_time(text, lower), text
+    assert matched >= len(examples)
+
+
+def test_any_time_agrees_with_its_pattern() -> None:
+    for text in [*_corpus(), "It happened TODAY.", "Annual sales", "in mid-JUNE", "no date"]:
+        assert periods._any_time(text, folded(text)) == bool(periods._ANY_TIME.search(text))
