@@ -675,16 +675,16 @@ class _Context:
     last_event: Event | None = None
 
 
-def _export_events(a: Analysed, ctx: _Context) -> list[Event]:
-    """The export-control moves one sentence states or mentions."""
+def _export_events(a: Analysed, ctx: _Context, chips: bool) -> list[Event]:
+    """The export-control moves one sentence states or mentions; ``chips`` tells whether
+    it names chips or a chip model."""
     text = a.text
-    if text[:1] in "\"“‘'" or _HABITUAL.search(text):
-        return []
-    if not (_OBJECT.search(text) or _MODEL.search(text)):
+    if not chips:
         regime = ctx.chip_article and _REGIME.search(text)
         chip_firm = any(m.entity.kind in _CHIP_FIRMS for m in a.mentions)
         # Additions to the Entity List are export controls whatever the companies make.
-        listed = bool(_ENTITY_LIST_MOVE.search(text))
+        # Every list it names is spelled with "list" or "List": skip the search without.
+        listed = ("list" in text or "List" in text) and bool(_ENTITY_LIST_MOVE.search(text))
         # "Washington had banned its sale in April": in a story about chips, a named
         # government's move on "its sales" is about the chip just discussed.
         referred = (
@@ -701,6 +701,8 @@ def _export_events(a: Analysed, ctx: _Context) -> list[Event]:
             or (chip_firm and (ctx.chip_article or _LISTING.search(text)))
         ):
             return []
+    if text[:1] in "\"“‘'" or _HABITUAL.search(text):
+        return []
     parts = [(0, len(text))]
     second = _SECOND_MOVE.search(text)
     if second is not None:
@@ -932,23 +934,26 @@ def _merge(events: list[Event]) -> list[Event]:
     return merged
 
 
-def _chip_article(doc: Document) -> bool:
-    return bool(
-        (doc.title and _OBJECT.search(doc.title))
-        or any(_OBJECT.search(a.text) for a in doc.prose())
-    )
+def _chip_article(doc: Document, objects: list[bool]) -> bool:
+    return bool((doc.title and _OBJECT.search(doc.title)) or any(objects))
 
 
 def extract_chip_events(doc: Document) -> list[Observation]:
     """Chip-export events of the article, one per distinct measure."""
     events: list[Event] = []
-    ctx = _Context(doc, _chip_article(doc))
-    for a in doc.prose():
-        launch = _domestic_launch(a)
+    prose = doc.prose()
+    # Whether each sentence names chips: read once, for the article and for each sentence.
+    objects = [bool(_OBJECT.search(a.text)) for a in prose]
+    ctx = _Context(doc, _chip_article(doc, objects))
+    for a, named in zip(prose, objects, strict=True):
+        chips = named or bool(_MODEL.search(a.text))
+        # A launch needs chips named: "made by" follows a chip word, and a launch verb
+        # needs a chip word or model after it.
+        launch = _domestic_launch(a) if chips else None
         if launch is not None:
             events.append(launch)
         else:
-            found = _export_events(a, ctx)
+            found = _export_events(a, ctx, chips)
             for e in found:
                 if e.period is None and e.strength == 2:
                     # "The new rules also restrict ...": undated, a stated measure is the

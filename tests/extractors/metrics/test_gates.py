@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.metrics import periods
+from extractors.metrics import chips, periods
+from extractors.metrics.document import analyse
 from extractors.metrics.entities import _most_words, gazetteer
 from extractors.metrics.sentences import folded, split_sentences
 
@@ -103,3 +104,32 @@ def test_period_gates_pass_every_match(kind: str, pattern: re.Pattern[str]) -> N
 def test_any_time_agrees_with_its_pattern() -> None:
     for text in [*_corpus(), "It happened TODAY.", "Annual sales", "in mid-JUNE", "no date"]:
         assert periods._any_time(text, folded(text)) == bool(periods._ANY_TIME.search(text))
+
+
+@cache
+def _chip_sentences() -> tuple[str, ...]:
+    """Sentences of the chip tests, with the fixture corpus."""
+    source = (Path(__file__).parent / "test_chips.py").read_text(encoding="utf-8")
+    quoted = [m.group(1) for m in re.finditer(r'"((?:[^"\\\n]|\\.){20,})"', source)]
+    return (*quoted, *_corpus())
+
+
+def test_chip_sentences_are_collected() -> None:
+    sentences = _chip_sentences()
+    assert len(sentences) > len(_corpus()) + 50
+    assert any(chips._MADE_BY.search(s) for s in sentences)
+    assert any(chips._ENTITY_LIST_MOVE.search(s) for s in sentences)
+
+
+def test_launches_need_chips_named() -> None:
+    for text in _chip_sentences():
+        for a in analyse(text).sentences:
+            if not (chips._OBJECT.search(a.text) or chips._MODEL.search(a.text)):
+                assert chips._domestic_launch(a) is None, a.text
+
+
+def test_entity_list_moves_name_a_list() -> None:
+    extra = ["It added 140 firms to its Entity List.", "placed them on the UNVERIFIED list"]
+    for text in [*extra, *_chip_sentences()]:
+        if chips._ENTITY_LIST_MOVE.search(text):
+            assert "list" in text or "List" in text, text
