@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -128,6 +128,9 @@ class ReplayCounts:
         self.observations += other.observations
         self.superseded += other.superseded
         self.quarantined += other.quarantined
+
+
+_T = TypeVar("_T")
 
 
 def _now() -> dt.datetime:
@@ -681,64 +684,102 @@ class Store:
         counts = ReplayCounts()
         now = _now()
         o = OBSERVATIONS.c
+        rows: list[dict[str, Any]] = []
+        new_keys: dict[int, set[str]] = {}
+        for item in items:
+            mine = [
+                _observation_row(ob, item.url, item.article_id, extractor_version, now)
+                for ob in item.observations
+            ]
+            new_keys[item.article_id] = {r["key"] for r in mine}
+            rows += mine
+        q_rows = [
+            _quarantine_row(
+                r.observation, r.failed, item.url, item.article_id, extractor_version, now
+            )
+            for item in items
+            for r in item.rejected
+        ]
+        # A batch of statements for the whole batch, not a few per article: read what
+        # each article believes now, then supersede, insert and revive by id or key.
         with self._writer.begin() as conn:
-            for item in items:
-                rows = [
-                    _observation_row(ob, item.url, item.article_id, extractor_version, now)
-                    for ob in item.observations
-                ]
-                keys = [r["key"] for r in rows]
-                stale = (
-                    OBSERVATIONS.update()
-                    .where(o.article_id == item.article_id)
+            stale: list[int] = []
+            for part in _chunks(list(new_keys), 500):
+                believed = conn.execute(
+                    sa.select(o.id, o.article_id, o.key)
+                    .where(o.article_id.in_(part))
                     .where(o.superseded_at.is_(None))
                 )
-                if keys:
-                    stale = stale.where(o.key.not_in(keys))
+                stale += [i for i, art, key in believed if key not in new_keys[art]]
+            for ids in _chunks(stale, 500):
                 counts.superseded += int(
                     conn.execute(
-                        stale.values(superseded_at=now, superseded_by=extractor_version)
+                        OBSERVATIONS.update()
+                        .where(o.id.in_(ids))
+                        .values(superseded_at=now, superseded_by=extractor_version)
                     ).rowcount
                     or 0
                 )
-                if rows:
-                    stmt = _insert(conn, OBSERVATIONS).on_conflict_do_nothing(
-                        index_elements=["key"]
-                    )
-                    counts.observations += len(
-                        conn.execute(stmt.returning(OBSERVATIONS.c.id), rows).all()
-                    )
-                    # A version brought back after another replaced it is believed again.
+            if rows:
+                stmt = _insert(conn, OBSERVATIONS).on_conflict_do_nothing(index_elements=["key"])
+                counts.observations += len(
+                    conn.execute(stmt.returning(OBSERVATIONS.c.id), rows).all()
+                )
+                # A version brought back after another replaced it is believed again.
+                for keys in _chunks([r["key"] for r in rows], 500):
                     conn.execute(
                         OBSERVATIONS.update()
                         .where(o.key.in_(keys))
                         .where(o.superseded_at.is_not(None))
                         .values(superseded_at=None, superseded_by=None)
                     )
-                q_rows = [
-                    _quarantine_row(
-                        r.observation, r.failed, item.url, item.article_id, extractor_version, now
-                    )
-                    for r in item.rejected
-                ]
-                if q_rows:
-                    stmt = _insert(conn, QUARANTINE).on_conflict_do_nothing(index_elements=["key"])
-                    counts.quarantined += len(
-                        conn.execute(stmt.returning(QUARANTINE.c.id), q_rows).all()
-                    )
-                values: dict[str, Any] = {"extractor_version": extractor_version}
-                art = item.article
-                if art is not None:
-                    values.update(text=art.text, content_hash=art.content_hash)
-                    if art.title:
-                        values["title"] = art.title
-                    if art.published:
-                        values["published_at"] = art.published
-                conn.execute(
-                    ARTICLES.update().where(ARTICLES.c.id == item.article_id).values(values)
+            if q_rows:
+                stmt = _insert(conn, QUARANTINE).on_conflict_do_nothing(index_elements=["key"])
+                counts.quarantined += len(
+                    conn.execute(stmt.returning(QUARANTINE.c.id), q_rows).all()
                 )
-                counts.articles += 1
+            self._mark_replayed(conn, items, extractor_version)
+            counts.articles += len(items)
         return counts
+
+    @staticmethod
+    def _mark_replayed(
+        conn: Connection, items: Sequence[ReplayItem], extractor_version: str
+    ) -> None:
+        """Record the extractor version of every replayed article, and a re-parsed page's text."""
+        a = ARTICLES.c
+        plain = [i.article_id for i in items if i.article is None]
+        for ids in _chunks(plain, 500):
+            conn.execute(
+                ARTICLES.update().where(a.id.in_(ids)).values(extractor_version=extractor_version)
+            )
+        reparsed = [
+            {
+                "b_id": i.article_id,
+                "b_text": i.article.text,
+                "b_hash": i.article.content_hash,
+                "b_title": i.article.title or None,
+                "b_published": i.article.published,
+            }
+            for i in items
+            if i.article is not None
+        ]
+        if reparsed:
+            # Executed once per row by the driver, in one round of statements.
+            conn.execute(
+                ARTICLES.update()
+                .where(a.id == sa.bindparam("b_id"))
+                .values(
+                    extractor_version=extractor_version,
+                    text=sa.bindparam("b_text"),
+                    content_hash=sa.bindparam("b_hash"),
+                    title=sa.func.coalesce(sa.bindparam("b_title", type_=sa.Text), a.title),
+                    published_at=sa.func.coalesce(
+                        sa.bindparam("b_published", type_=a.published_at.type), a.published_at
+                    ),
+                ),
+                reparsed,
+            )
 
     def _upsert_article(
         self,
@@ -1173,7 +1214,7 @@ def _owner_pid(owner: str) -> int:
         return -1
 
 
-def _chunks(seq: list[str], n: int) -> Iterator[list[str]]:
+def _chunks(seq: list[_T], n: int) -> Iterator[list[_T]]:
     for i in range(0, len(seq), n):
         yield seq[i : i + n]
 

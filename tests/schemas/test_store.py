@@ -158,3 +158,50 @@ def test_concurrent_writers_do_not_duplicate(db_url: str) -> None:
     assert counts["observations"] == 40
     for s in stores:
         s.close()
+
+
+def test_replace_observations_supersedes_inserts_and_revives_per_article(db_url: str) -> None:
+    from dataclasses import replace
+
+    from schemas.store import ReplayItem
+
+    store = Store(db_url)
+    urls = ["http://example.test/a", "http://example.test/b"]
+    store.save(None, [_result(u, f"{TEXT} ({u})") for u in urls], extractor_version="1")
+    ids = {o["source_url"]: o["article_id"] for o in store.observations()}
+    v1 = {o["source_url"]: o["key"] for o in store.observations()}
+    good = _result(urls[0]).observations[0]
+    changed = replace(good, value=32e9)
+    edited = Article(
+        url=urls[1], title="New title", published=None, text=TEXT + " More.", source="s1"
+    )
+
+    # a: its value changes; b: same value, page re-parsed with a new text and title.
+    counts = store.replace_observations(
+        [
+            ReplayItem(ids[urls[0]], urls[0], None, (changed,)),
+            ReplayItem(ids[urls[1]], urls[1], edited, (good,), _result(urls[1]).rejected),
+        ],
+        extractor_version="2",
+    )
+    # Keys carry the extractor version: every row of version 1 gives way to one of 2.
+    assert (counts.articles, counts.superseded, counts.observations) == (2, 2, 2)
+    now = {o["source_url"]: o for o in store.observations()}
+    assert now[urls[0]]["value"] == 32e9 and now[urls[1]]["value"] == good.value
+    assert {o["extractor_version"] for o in now.values()} == {"2"}
+    art = store.articles_by_id([ids[urls[1]]])[ids[urls[1]]]
+    assert art["title"] == "New title"
+    assert art["published"] == dt.date(2023, 3, 1)  # a page without a date keeps the stored one
+    assert store.articles_by_id([ids[urls[0]]])[ids[urls[0]]]["title"] == "T"
+
+    # Version 1 comes back for a: its old row is believed again, nothing is duplicated.
+    counts = store.replace_observations(
+        [ReplayItem(ids[urls[0]], urls[0], None, (good,))], extractor_version="1"
+    )
+    assert (counts.superseded, counts.observations) == (1, 0)
+    believed = {o["source_url"]: o["key"] for o in store.observations()}
+    assert believed[urls[0]] == v1[urls[0]]
+    assert believed[urls[1]] == now[urls[1]]["key"]
+    everything = store.observations(ObservationFilter(include_superseded=True))
+    assert len(everything) == 4
+    store.close()
