@@ -23,6 +23,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from flows.config import load_sources
 from flows.ingest import IngestContext, SourceReport, add_to_summary, fetch_config, ingest_window
 from flows.pipeline import Summary
 from flows.settings import Settings
+from flows.workers import page_pool
 from schemas.records import Source
 from schemas.store import BackfillChunk, Store
 
@@ -224,9 +226,13 @@ def backfill(
     summary = Summary()
     ran = failed = 0
     status = "failed"
+    stack = ExitStack()
     try:
+        # Worker processes parse and extract every chunk's pages; they start on the
+        # first batch large enough to be worth them and serve the whole backfill.
+        pool = stack.enter_context(page_pool(settings.workers))
         ctx = IngestContext(
-            store, run_id, settings, fetch_config(settings), store.sync_sources(sources)
+            store, run_id, settings, fetch_config(settings), store.sync_sources(sources), pool
         )
         store.plan_chunks(plan_chunks(names, since, until))
         # Failures of earlier runs are retried; finished chunks only when forced.
@@ -270,6 +276,7 @@ def backfill(
                 progress.update(store.chunk_states(names, since, until))
         status = "completed"
     finally:
+        stack.close()
         # Chunks claimed but not finished (an interrupt) go back to the queue at once.
         store.release_chunks(owner)
         states = store.chunk_states(names, since, until)

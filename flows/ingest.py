@@ -2,10 +2,10 @@
 
 Discovery is one task per source. The pages then move in slices of
 ``fetch_chunk`` through three tasks at once: ``fetch`` (an async HTTP client
-in a thread), ``parse`` (parse, extract and validate in worker processes) and
-``store`` (one writer, slices in order); at most three slices are in flight, so
-memory does not grow with the number of pages. No task runs per article: a task
-costs milliseconds of orchestration.
+in a thread), ``parse`` (parse and extract in worker processes, then one
+validation call for the slice) and ``store`` (one writer, slices in order);
+at most three slices are in flight, so memory does not grow with the number
+of pages. No task runs per article: a task costs milliseconds of orchestration.
 
 The stages are also plain functions (``discover_links``, ``plan_fetch``,
 ``fetch_links``, ``process_pages``, ``ingest_window``) so the backfill flow
@@ -306,7 +306,7 @@ def _slices(items: Sequence[Link], size: int) -> list[list[Link]]:
 
 @task(name="parse", cache_policy=NO_CACHE)
 def parse_slice(outcomes: Sequence[FetchOutcome], pool: PagePool | None) -> list[PageResult]:
-    """Parse, extract and validate one fetched slice, in the worker processes."""
+    """Parse and extract one fetched slice in the worker processes, and validate it."""
     return pool.run(outcomes) if pool is not None else parse_extract_validate(outcomes)
 
 
@@ -393,8 +393,11 @@ def ingest(
         ]
         claimed: set[str] = set()
         plans = [plan_fetch(ctx, found, claimed, per_source) for found in discovered]
-        if not pool.will_pool(max((len(p.to_fetch) for p in plans), default=0)):
-            warm_up_validation()  # this process validates: load GX while pages download
+        if any(p.to_fetch for p in plans):
+            # Validation runs in this process and parsing in the workers: load both
+            # while the first pages download.
+            warm_up_validation()
+            pool.start(max((len(p.to_fetch) for p in plans), default=0))
         reports = {
             p.source.name: SourceReport(p.source.name, listing_failures=p.listing_failures)
             for p in plans

@@ -2,7 +2,8 @@
 
 Articles last extracted by another ``EXTRACTOR_VERSION`` are read back from
 the raw archive (the body the fetch log's ``body_digest`` names), parsed,
-extracted and validated again, in batches of ``batch_size`` articles per task.
+extracted (in worker processes) and validated again, in batches of
+``batch_size`` articles; the next batch is re-read while one is stored.
 The new observations are stored and the ones they replace are marked
 superseded, never deleted, so the store still answers what was believed when.
 An article whose raw page is not in the archive is re-extracted from its
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import deque
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -81,7 +83,10 @@ def reread(row: dict[str, Any], archive: Any) -> tuple[Article | None, str]:
 def reread_and_extract(
     items: Sequence[tuple[dict[str, Any], str]],
 ) -> list[tuple[dict[str, Any], Article | None, str, PageResult | None]]:
-    """Re-read, extract and validate stored rows (row, archive folder), in worker processes."""
+    """Re-read stored rows (row, archive folder) and extract their observations.
+
+    Runs in the worker processes; validation follows in the caller, once per batch.
+    """
     from schemas.archive import Archive
 
     out: list[tuple[dict[str, Any], Article | None, str, PageResult | None]] = []
@@ -95,10 +100,55 @@ def reread_and_extract(
             page = PageResult(outcome=outcome, state=FetchState.NEW, article=article)
             result = extract_all([page], extract_article)[0]
         out.append((row, article, origin, result))
-    checked = iter(validate_results([r for *_, r in out if r is not None], gx_validator))
-    return [
-        (row, art, origin, next(checked) if r is not None else None) for row, art, origin, r in out
-    ]
+    return out
+
+
+@dataclass(slots=True)
+class Reread:
+    """One batch re-read, extracted and validated, ready to store."""
+
+    batch: ReplayBatch
+    items: list[ReplayItem]
+
+
+def reread_rows(
+    archive_dir: Path, rows: Sequence[dict[str, Any]], pool: PagePool | None = None
+) -> Reread:
+    """Re-parse and re-extract one batch of stored articles, then validate it in one call."""
+    batch = ReplayBatch(articles=len(rows))
+    jobs = [(row, str(archive_dir)) for row in rows]
+    reread = pool.map(reread_and_extract, jobs) if pool else reread_and_extract(jobs)
+    checked = iter(validate_results([r for *_, r in reread if r is not None], gx_validator))
+    items: list[ReplayItem] = []
+    for row, article, origin, extracted in reread:
+        if article is None or extracted is None:
+            batch.failed += 1
+            continue
+        result = next(checked)
+        batch.from_archive += origin == "archive"
+        batch.from_text += origin == "text"
+        if result.state != FetchState.NEW or result.article is None:
+            batch.failed += 1  # the extractor raised on it; the old values stay believed
+            continue
+        items.append(
+            ReplayItem(
+                article_id=row["id"],
+                url=result.article.url,
+                # Only a re-parsed page can change the stored text and title.
+                article=result.article if origin == "archive" else None,
+                observations=result.observations,
+                rejected=result.rejected,
+            )
+        )
+    return Reread(batch, items)
+
+
+def store_reread(store: Store, reread: Reread, extractor_version: str) -> ReplayBatch:
+    """Store one re-read batch: new observations in, the ones they replace superseded."""
+    reread.batch.counts = store.replace_observations(
+        reread.items, extractor_version=extractor_version
+    )
+    return reread.batch
 
 
 def replay_rows(
@@ -109,51 +159,21 @@ def replay_rows(
     pool: PagePool | None = None,
 ) -> ReplayBatch:
     """Re-parse, re-extract, validate and store one batch of stored articles."""
-    batch = ReplayBatch(articles=len(rows))
-    jobs = [(row, str(archive_dir)) for row in rows]
-    reread = pool.map(reread_and_extract, jobs) if pool else reread_and_extract(jobs)
-    results: list[PageResult] = []
-    ids: dict[str, int] = {}
-    reparsed: set[str] = set()
-    for row, article, origin, result in reread:
-        if article is None or result is None:
-            batch.failed += 1
-            continue
-        batch.from_archive += origin == "archive"
-        batch.from_text += origin == "text"
-        if origin == "archive":
-            reparsed.add(article.url)
-        ids[article.url] = row["id"]
-        results.append(result)
-    items: list[ReplayItem] = []
-    for res in results:
-        if res.state != FetchState.NEW or res.article is None:
-            batch.failed += 1  # the extractor raised on it; the old values stay believed
-            continue
-        url = res.article.url
-        items.append(
-            ReplayItem(
-                article_id=ids[url],
-                url=url,
-                article=res.article if url in reparsed else None,
-                observations=res.observations,
-                rejected=res.rejected,
-            )
-        )
-    batch.counts = store.replace_observations(items, extractor_version=extractor_version)
-    return batch
+    return store_reread(store, reread_rows(archive_dir, rows, pool), extractor_version)
 
 
-@task(name="replay-batch", cache_policy=NO_CACHE)
-def replay_batch(
-    store: Store,
-    archive_dir: Path,
-    rows: Sequence[dict[str, Any]],
-    extractor_version: str,
-    pool: PagePool | None = None,
-) -> ReplayBatch:
-    """Re-extract one batch of stored articles."""
-    return replay_rows(store, archive_dir, rows, extractor_version, pool)
+@task(name="reread", cache_policy=NO_CACHE)
+def reread_batch(
+    archive_dir: Path, rows: Sequence[dict[str, Any]], pool: PagePool | None = None
+) -> Reread:
+    """Re-read, re-extract and validate one batch of stored articles."""
+    return reread_rows(archive_dir, rows, pool)
+
+
+@task(name="store-replayed", cache_policy=NO_CACHE)
+def store_batch(store: Store, reread: Reread, extractor_version: str) -> ReplayBatch:
+    """Store one re-read batch."""
+    return store_reread(store, reread, extractor_version)
 
 
 @flow(name="replay", log_prints=True)
@@ -184,8 +204,23 @@ def replay(
     stack = ExitStack()
     try:
         pool = stack.enter_context(page_pool(settings.workers))
-        if not pool.will_pool(settings.batch_size):
-            warm_up_validation()
+        warm_up_validation()
+        pool.start(settings.batch_size)
+
+        def finish(stored: Any) -> None:
+            batch = stored.result()
+            totals.articles += batch.articles
+            totals.from_archive += batch.from_archive
+            totals.from_text += batch.from_text
+            totals.failed += batch.failed
+            if batch.counts is not None:
+                counts.add(batch.counts)
+
+        # The workers re-read the next batch while this one is validated and stored;
+        # at most ``ahead`` batches are in flight, so memory stays bounded.
+        ahead = 2
+        in_flight: deque[Any] = deque()
+        previous: Any = None
         after = 0
         while True:
             rows = store.replay_candidates(
@@ -194,13 +229,17 @@ def replay(
             if not rows:
                 break
             after = rows[-1]["id"]
-            batch = replay_batch(store, settings.archive_path, rows, version, pool)
-            totals.articles += batch.articles
-            totals.from_archive += batch.from_archive
-            totals.from_text += batch.from_text
-            totals.failed += batch.failed
-            if batch.counts is not None:
-                counts.add(batch.counts)
+            reread = reread_batch.submit(settings.archive_path, rows, pool)
+            # Prefect resolves a future passed as an argument; its stubs do not say so.
+            stored = store_batch.submit(  # type: ignore[call-overload]
+                store, reread, version, wait_for=[previous] if previous else None
+            )
+            previous = stored
+            in_flight.append(stored)
+            if len(in_flight) >= ahead:
+                finish(in_flight.popleft())
+        while in_flight:
+            finish(in_flight.popleft())
         status = "completed"
     finally:
         stack.close()

@@ -4,6 +4,10 @@ Parsing HTML and matching patterns are pure Python, so threads would wait on
 each other; processes do not. Pages go to the workers in slices (one pickle
 round trip per slice, not per page) and come back as PageResults. With one
 worker, or when a pool cannot start, the same functions run inline.
+
+Validation stays in the calling process, once per batch: a Great Expectations
+call costs about half a second whatever its size, and importing GX costs
+seconds, so one validator serving every worker is far cheaper than one per worker.
 """
 
 from __future__ import annotations
@@ -31,11 +35,7 @@ def parse_and_extract(outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
 
 
 def parse_extract_validate(outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
-    """The CPU-bound middle of the pipeline for one slice: parse, extract and validate.
-
-    Validation runs here, beside extraction, so each worker process pays for Great
-    Expectations once and the storing process does nothing but store.
-    """
+    """The CPU-bound middle of the pipeline, in this process: parse, extract and validate."""
     return validate_results(parse_and_extract(outcomes), gx_validator)
 
 
@@ -47,9 +47,10 @@ def _warm() -> None:
     import extractors.parse
 
     extractors.metrics.extract("Warm-up: the US drew $1 billion of AI investment in 2023.")
-    from expectations.validate import warm_up
 
-    warm_up()
+
+def _ready() -> None:
+    """A no-op: submitting it makes the pool start a worker."""
 
 
 def worker_count(setting: int) -> int:
@@ -62,9 +63,14 @@ def worker_count(setting: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-#: Batches smaller than this are parsed in-process: starting workers costs seconds,
-#: which a run of a few dozen pages would not win back.
+#: Batches smaller than this are parsed in-process: starting workers costs about
+#: a second, which a run of a few dozen pages would not win back.
 MIN_POOLED = 100
+
+#: Slices per worker and batch: a few each, so that a worker given the longer
+#: pages does not leave the others idle at the end of a batch.
+SLICES_PER_WORKER = 4
+MIN_SLICE = 20
 
 
 class PagePool:
@@ -85,8 +91,20 @@ class PagePool:
         return not self._broken and batch >= self.min_pooled
 
     def run(self, outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
-        """Parse, extract and validate every outcome, keeping their order."""
-        return self.map(parse_extract_validate, outcomes)
+        """Parse and extract every outcome in the workers, then validate them here at once.
+
+        Results keep the order of ``outcomes``.
+        """
+        return validate_results(self.map(parse_and_extract, outcomes), gx_validator)
+
+    def start(self, batch: int) -> None:
+        """Start the workers now if a batch of this size would use them, without waiting.
+
+        They then load their modules while the caller does something else (downloads).
+        """
+        if self.will_pool(batch) and (executor := self._start()) is not None:
+            for _ in range(self.workers):
+                executor.submit(_ready)
 
     def map(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
         """``work`` over slices of ``items`` in the workers, results in input order.
@@ -96,8 +114,7 @@ class PagePool:
         executor = None if len(items) < self.min_pooled else self._start()
         if executor is None:
             return work(items)
-        # One slice per worker: each slice is one validation call, whose cost is mostly fixed.
-        size = max(1, -(-len(items) // self.workers))
+        size = max(MIN_SLICE, -(-len(items) // (self.workers * SLICES_PER_WORKER)))
         slices = [items[i : i + size] for i in range(0, len(items), size)]
         try:
             parts = list(executor.map(work, slices))
@@ -130,9 +147,13 @@ class PagePool:
 
 
 @contextmanager
-def page_pool(workers: int, *, min_pooled: int = MIN_POOLED) -> Iterator[PagePool]:
-    """A PagePool for the duration of a run; ``workers`` as in ``worker_count``."""
-    pool = PagePool(worker_count(workers), min_pooled=min_pooled)
+def page_pool(workers: int, *, min_pooled: int | None = None) -> Iterator[PagePool]:
+    """A PagePool for the duration of a run; ``workers`` as in ``worker_count``.
+
+    ``min_pooled`` defaults to ``MIN_POOLED`` as it is when the run starts.
+    """
+    threshold = MIN_POOLED if min_pooled is None else min_pooled
+    pool = PagePool(worker_count(workers), min_pooled=threshold)
     try:
         yield pool
     finally:

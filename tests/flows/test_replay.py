@@ -96,3 +96,40 @@ def test_replay_supersedes_older_values_and_keeps_them_queryable(
     assert again["articles"] == again["observations"] == again["superseded"] == 0
     assert len(store.observations(ObservationFilter(include_superseded=True))) == len(everything)
     store.close()
+
+
+def test_replay_in_worker_processes_matches_replay_in_process(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.workers
+
+    with SiteServer() as site:
+        dated = build(site, tmp_path, dt.date(2024, 1, 1), 3)
+        ingest(sources_file=str(dated.sources_file), overrides={**FAST, "database_url": db_url})
+    store = Store(db_url)
+
+    def believed() -> list[tuple[Any, ...]]:
+        rows = store.observations()
+        return sorted((o["key"], o["value"], o["evidence"]) for o in rows)
+
+    inline = replay(overrides={"database_url": db_url, "workers": 1}, force=True)
+    after_inline = believed()
+    # Batches of 4 articles, each split across two worker processes.
+    monkeypatch.setattr(flows.workers, "MIN_POOLED", 2)
+    started: list[bool] = []
+    start = flows.workers.PagePool._start
+
+    def spy(self: Any) -> Any:
+        executor = start(self)
+        started.append(executor is not None)
+        return executor
+
+    monkeypatch.setattr(flows.workers.PagePool, "_start", spy)
+    pooled = replay(overrides={"database_url": db_url, "workers": 2, "batch_size": 4}, force=True)
+    assert started and all(started)
+    keys = ("articles", "replayed", "from_archive", "from_text", "failed", "observations")
+    assert {k: pooled[k] for k in keys} == {k: inline[k] for k in keys}
+    assert pooled["articles"] == len(dated.articles) > 4
+    assert pooled["failed"] == 0 and len(after_inline) > 0
+    assert believed() == after_inline
+    store.close()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from flows.workers import page_pool, parse_and_extract, worker_count
 from schemas.records import FetchOutcome, FetchState, Page
 from tests.flows.test_crawl import article
@@ -41,6 +45,33 @@ def test_small_batches_stay_in_process() -> None:
     with page_pool(2) as pool:
         assert len(pool.run(_outcomes(3))) == 4
         assert pool._executor is None
+
+
+def test_start_launches_the_workers_only_for_batches_worth_them() -> None:
+    with page_pool(2, min_pooled=5) as pool:
+        pool.start(4)
+        assert pool._executor is None
+        pool.start(5)
+        assert pool._executor is not None
+        assert len(pool.run(_outcomes(6))) == 7
+
+
+def test_a_pooled_batch_is_validated_once_in_the_calling_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import flows.workers
+
+    calls: list[int] = []
+
+    def validator(rows: Any, texts: Any) -> tuple[list[Any], list[Any]]:
+        calls.append(len(rows))
+        return list(rows), []
+
+    monkeypatch.setattr(flows.workers, "gx_validator", validator)
+    outcomes = _outcomes(9)
+    with page_pool(2, min_pooled=2) as pool:
+        pooled = pool.run(outcomes)
+    assert calls == [sum(len(r.observations) for r in pooled)]
 
 
 def test_worker_count() -> None:
