@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from extractors.metrics.document import Analysed, Document
 from extractors.metrics.entities import Mention, find_mentions, gazetteer, proper_name_at
 from extractors.metrics.periods import find_periods, year_of
+from extractors.metrics.sentences import has_any
 from extractors.metrics.tables import Row
 from schemas.records import Observation
 
@@ -50,6 +51,37 @@ _MODEL = re.compile(
     r"(?P<model>(?:[AHBL]\d{2,3}[A-Z]?|H20|GB\d{3}|B30A|MI\d{3}[A-Z]?|RTX\s?\d{4}D?|"
     r"Ascend\s?\d{3}[A-Z]?|Kirin\s?\d{4}[A-Z]?|Gaudi\s?\d|Blackwell|Hopper))\b"
 )
+# Words of which every match of a pattern contains one (in the folded sentence, or as
+# written for case-sensitive ``_MODEL``): a sentence without any is not searched.
+_OBJECT_WORDS = (
+    "chip",
+    "semiconductor",
+    "gpu",
+    "processor",
+    "accelerator",
+    "lithography",
+    "hbm",
+    "bandwidth",
+    "euv",
+    "duv",
+    "wafer",
+    "graphics",
+    "computing",
+    "supercomput",
+    "gallium",
+    "germanium",
+    "antimony",
+    "earth",
+    "technology",
+    "foundr",
+    "weights",
+    "diffusion",
+)
+_REGIME_WORDS = ("export", "entity")
+_REFERRED_SALES_WORDS = ("sale", "export", "shipment", "deliveries")
+# Every model but these two has a digit in its name.
+_MODEL_WORDS = ("Blackwell", "Hopper")
+_DIGIT = re.compile(r"\d")
 _MATERIAL = re.compile(
     r"\b(?:gallium|germanium|antimony|graphite|rare\s+earths?|superhard\s+materials|"
     r"high-bandwidth\s+memory|HBM)\b",
@@ -680,7 +712,7 @@ def _export_events(a: Analysed, ctx: _Context, chips: bool) -> list[Event]:
     it names chips or a chip model."""
     text = a.text
     if not chips:
-        regime = ctx.chip_article and _REGIME.search(text)
+        regime = ctx.chip_article and has_any(a.folded, _REGIME_WORDS) and _REGIME.search(text)
         chip_firm = any(m.entity.kind in _CHIP_FIRMS for m in a.mentions)
         # Additions to the Entity List are export controls whatever the companies make.
         # Every list it names is spelled with "list" or "List": skip the search without.
@@ -689,6 +721,7 @@ def _export_events(a: Analysed, ctx: _Context, chips: bool) -> list[Event]:
         # government's move on "its sales" is about the chip just discussed.
         referred = (
             ctx.chip_article
+            and has_any(a.folded, _REFERRED_SALES_WORDS)
             and bool(_REFERRED_SALES.search(text))
             and _named_actor(a, 0, len(text))
         )
@@ -934,6 +967,17 @@ def _merge(events: list[Event]) -> list[Event]:
     return merged
 
 
+def _names_object(a: Analysed) -> bool:
+    """Whether ``_OBJECT`` matches the sentence."""
+    return has_any(a.folded, _OBJECT_WORDS) and bool(_OBJECT.search(a.text))
+
+
+def _names_model(a: Analysed) -> bool:
+    """Whether ``_MODEL`` matches the sentence."""
+    text = a.text
+    return bool(_DIGIT.search(text) or has_any(text, _MODEL_WORDS)) and bool(_MODEL.search(text))
+
+
 def _chip_article(doc: Document, objects: list[bool]) -> bool:
     return bool((doc.title and _OBJECT.search(doc.title)) or any(objects))
 
@@ -943,10 +987,10 @@ def extract_chip_events(doc: Document) -> list[Observation]:
     events: list[Event] = []
     prose = doc.prose()
     # Whether each sentence names chips: read once, for the article and for each sentence.
-    objects = [bool(_OBJECT.search(a.text)) for a in prose]
+    objects = [_names_object(a) for a in prose]
     ctx = _Context(doc, _chip_article(doc, objects))
     for a, named in zip(prose, objects, strict=True):
-        chips = named or bool(_MODEL.search(a.text))
+        chips = named or _names_model(a)
         # A launch needs chips named: "made by" follows a chip word, and a launch verb
         # needs a chip word or model after it.
         launch = _domestic_launch(a) if chips else None

@@ -14,7 +14,7 @@ from typing import Any
 from extractors.metrics.entities import Mention, find_mentions
 from extractors.metrics.numbers import Quantity, find_quantities
 from extractors.metrics.periods import PeriodMention, find_periods
-from extractors.metrics.sentences import Sentence, clause_of, clauses, split_sentences
+from extractors.metrics.sentences import Sentence, clause_of, clauses, folded, split_sentences
 from extractors.metrics.tables import Table, find_tables
 from schemas.records import Observation
 
@@ -62,6 +62,8 @@ class Analysed:
     mentions: list[Mention]
     periods: list[PeriodMention]
     clauses: list[tuple[int, int]]
+    #: The text folded to lower case (``sentences.folded``), for cheap word tests.
+    folded: str
     #: A table line (caption, header or row): read by the table readers, not as prose.
     in_table: bool = False
 
@@ -122,8 +124,9 @@ def _analyse(sentence: Sentence, index: int, published: dt.date | None) -> Analy
     spans = [(q.start, q.end) for q in quantities if q.kind != "year"]
     # "US$" is a currency, not a mention of the United States.
     mentions = [m for m in find_mentions(text) if not any(a <= m.start < b for a, b in spans)]
-    periods = find_periods(text, published)
-    return Analysed(sentence, index, quantities, mentions, periods, clauses(text))
+    lower = folded(text)
+    periods = find_periods(text, published, lower=lower)
+    return Analysed(sentence, index, quantities, mentions, periods, clauses(text), lower)
 
 
 _BYLINE = re.compile(r"\s*By\s+(?:(?:[a-z]+\s+){1,3}|(?:[A-Z][\w.'’-]*\s+){2}|[A-Z][\w.'’-]*\s+)")

@@ -411,9 +411,13 @@ def _any_time(text: str, lower: str) -> bool:
     return has_any(lower, _TIME_WORDS) and bool(_ANY_TIME.search(text))
 
 
-def find_periods(text: str, published: dt.date | None = None) -> list[PeriodMention]:
-    """Time expressions in ``text``, resolved against ``published``; no overlaps."""
-    lower = folded(text)
+def find_periods(
+    text: str, published: dt.date | None = None, *, lower: str | None = None
+) -> list[PeriodMention]:
+    """Time expressions in ``text``, resolved against ``published``; no overlaps.
+    ``lower`` is ``folded(text)`` when the caller has it already."""
+    if lower is None:
+        lower = folded(text)
     if not _any_time(text, lower):
         return []
     found: list[PeriodMention] = []

@@ -133,3 +133,67 @@ def test_entity_list_moves_name_a_list() -> None:
     for text in [*extra, *_chip_sentences()]:
         if chips._ENTITY_LIST_MOVE.search(text):
             assert "list" in text or "List" in text, text
+
+
+_CHIP_GATES = {
+    "_OBJECT": (
+        chips._OBJECT_WORDS,
+        [
+            "chips",
+            "microchip",
+            "semiconductors",
+            "GPUs",
+            "processor",
+            "accelerators",
+            "lithography",
+            "chipmaking",
+            "chip-making",
+            "chipmakers",
+            "HBM",
+            "high-bandwidth memory",
+            "EUV",
+            "DUV",
+            "wafers",
+            "graphics processing units",
+            "computing power",
+            "supercomputers",
+            "gallium",
+            "germanium",
+            "antimony",
+            "rare earths",
+            "AI technology",
+            "artificial intelligence chip",
+            "foundries",
+            "model weights",
+            "diffusion rule",
+        ],
+    ),
+    "_REGIME": (chips._REGIME_WORDS, ["export controls", "export regime", "entity list"]),
+    "_REFERRED_SALES": (
+        chips._REFERRED_SALES_WORDS,
+        ["its sales", "their exports", "the chip's shipments", "those deliveries"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CHIP_GATES))
+def test_chip_word_gates_pass_every_match(name: str) -> None:
+    pattern = getattr(chips, name)
+    words, examples = _CHIP_GATES[name]
+    texts = [f"They cut {v} here." for e in examples for v in _variants(e)]
+    for text in texts:
+        assert pattern.search(text), text
+    for text in [*texts, *_chip_sentences()]:
+        if pattern.search(text):
+            assert any(w in folded(text) for w in words), (name, text)
+
+
+def test_model_gate_passes_every_match() -> None:
+    examples = ["H100", "Nvidia's H20", "GB200", "B30A", "MI308", "RTX 4090D", "Ascend 910C"]
+    examples += ["Kirin 9000S", "Gaudi 3", "Blackwell", "Hopper", "A800"]
+    for text in [*(f"It sold the {e}." for e in examples), *_chip_sentences()]:
+        if chips._MODEL.search(text):
+            assert re.search(r"\d", text) or any(w in text for w in chips._MODEL_WORDS), text
+        for a in analyse(text).sentences:
+            assert chips._names_model(a) == bool(chips._MODEL.search(a.text)), a.text
+            assert chips._names_object(a) == bool(chips._OBJECT.search(a.text)), a.text
