@@ -371,7 +371,7 @@ def _is_ai_total(a: Analysed, q: Quantity, ci: int, continuing: bool) -> bool:
         return False
     if AI_TERM.search(clause):
         return True
-    if AI_TERM.search(a.text):
+    if a.ai:
         return bool(_COMPARISON.search(clause)) or not _OWN_TOPIC.search(clause)
     return continuing
 
@@ -419,7 +419,7 @@ def extract_deals(doc: Document, used: set[tuple[int, int]]) -> list[Observation
             or (_RANK.search(a.text) and a.countries())
             or _TALLY.search(a.text)
         )
-        if not (AI_TERM.search(a.text) or continuing):
+        if not (a.ai or continuing):
             continue
         if not (_INVESTMENT_WORDS.search(a.text) or continuing):
             continue

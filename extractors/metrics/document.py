@@ -14,7 +14,14 @@ from typing import Any
 from extractors.metrics.entities import Mention, find_mentions
 from extractors.metrics.numbers import Quantity, find_quantities
 from extractors.metrics.periods import PeriodMention, find_periods
-from extractors.metrics.sentences import Sentence, clause_of, clauses, folded, split_sentences
+from extractors.metrics.sentences import (
+    Sentence,
+    clause_of,
+    clauses,
+    folded,
+    has_any,
+    split_sentences,
+)
 from extractors.metrics.tables import Table, find_tables
 from schemas.records import Observation
 
@@ -22,6 +29,19 @@ from schemas.records import Observation
 AI_TERM = re.compile(
     r"\b(?:AI|A\.I\.|GenAI|artificial[\s-]intelligence|machine[\s-]learning|generative|"
     r"large[\s-]language[\s-]models?|LLMs?|chatbots?|foundation[\s-]models?)\b"
+)
+
+# Every match of ``AI_TERM`` (case-sensitive) holds one of these as written.
+_AI_WORDS = (
+    "AI",
+    "A.I.",
+    "artificial",
+    "machine",
+    "generative",
+    "large",
+    "LLM",
+    "chatbot",
+    "foundation",
 )
 
 #: Regions and blocs: their totals and shares belong to no country ("Asian AI
@@ -64,6 +84,8 @@ class Analysed:
     clauses: list[tuple[int, int]]
     #: The text folded to lower case (``sentences.folded``), for cheap word tests.
     folded: str
+    #: Whether ``AI_TERM`` matches the text.
+    ai: bool
     #: A table line (caption, header or row): read by the table readers, not as prose.
     in_table: bool = False
 
@@ -126,7 +148,8 @@ def _analyse(sentence: Sentence, index: int, published: dt.date | None) -> Analy
     mentions = [m for m in find_mentions(text) if not any(a <= m.start < b for a, b in spans)]
     lower = folded(text)
     periods = find_periods(text, published, lower=lower)
-    return Analysed(sentence, index, quantities, mentions, periods, clauses(text), lower)
+    ai = has_any(text, _AI_WORDS) and bool(AI_TERM.search(text))
+    return Analysed(sentence, index, quantities, mentions, periods, clauses(text), lower, ai)
 
 
 _BYLINE = re.compile(r"\s*By\s+(?:(?:[a-z]+\s+){1,3}|(?:[A-Z][\w.'’-]*\s+){2}|[A-Z][\w.'’-]*\s+)")

@@ -12,7 +12,7 @@ import re
 
 from extractors.metrics.document import AI_TERM, REGION, Analysed, Document
 from extractors.metrics.numbers import Quantity
-from extractors.metrics.sentences import clause_of, clauses
+from extractors.metrics.sentences import clause_of, clauses, has_any
 from schemas.records import Observation
 
 _TALENT = re.compile(
@@ -20,6 +20,28 @@ _TALENT = re.compile(
     r"undergraduates?|degrees?|students?|institutions?|universities|workforce|experts?|"
     r"authors?|professionals?|STEM|brainpower|immigrants?|hires?)\b",
     re.IGNORECASE,
+)
+# Every match of ``_TALENT`` holds one of these (in the folded text).
+_TALENT_WORDS = (
+    "talent",
+    "researcher",
+    "scientist",
+    "engineer",
+    "phd",
+    "doctora",
+    "graduate",
+    "degree",
+    "student",
+    "institution",
+    "universities",
+    "workforce",
+    "expert",
+    "author",
+    "professional",
+    "stem",
+    "brainpower",
+    "immigrant",
+    "hire",
 )
 _PEOPLE = re.compile(
     r"talent|researchers?|scientists?|engineers?|PhDs?|graduates?|students?|experts?|"
@@ -264,6 +286,11 @@ def _shares(a: Analysed, spans: list[tuple[int, int]], carried: bool) -> list[Qu
     return out
 
 
+def _names_talent(a: Analysed) -> bool:
+    """Whether ``_TALENT`` matches the sentence."""
+    return has_any(a.folded, _TALENT_WORDS) and bool(_TALENT.search(a.text))
+
+
 def extract_talent(doc: Document) -> list[Observation]:
     """Talent shares by country."""
     out: list[Observation] = []
@@ -276,8 +303,9 @@ def extract_talent(doc: Document) -> list[Observation]:
     # ("Where the top AI researchers work:" over "United States: 42 per cent").
     listing = False
     for a in doc.prose():
-        ai = bool(AI_TERM.search(a.text))
-        talent = bool(_TALENT.search(a.text))
+        ai = a.ai
+        # Only read when it can matter: for a usable sentence or a new talent topic.
+        talent = (ai or prev_ai or about_talent) and _names_talent(a)
         usable = (ai or prev_ai or about_talent) and talent and not _SURVEY.search(a.text)
         # "China was second at 28%." continues the talent figures of the sentence before.
         carried = (

@@ -452,7 +452,7 @@ def extract_users(doc: Document) -> list[Observation]:
         for q, qualifier, ent in found:
             if ent is None or ent.kind == "platform":
                 continue
-            if ent.kind not in ("product", "ai_company") and not AI_TERM.search(a.text):
+            if ent.kind not in ("product", "ai_company") and not a.ai:
                 continue
             key = (ent.name, q.value, qualifier)
             if key in seen:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.metrics import chips, periods
+from extractors.metrics import chips, document, periods, talent
 from extractors.metrics.document import analyse
 from extractors.metrics.entities import _most_words, gazetteer
 from extractors.metrics.sentences import folded, split_sentences
@@ -197,3 +197,27 @@ def test_model_gate_passes_every_match() -> None:
         for a in analyse(text).sentences:
             assert chips._names_model(a) == bool(chips._MODEL.search(a.text)), a.text
             assert chips._names_object(a) == bool(chips._OBJECT.search(a.text)), a.text
+
+
+def test_ai_gate_passes_every_match() -> None:
+    examples = ["AI", "A.I.s", "GenAI", "artificial intelligence", "machine-learning"]
+    examples += ["generative", "large language models", "LLMs", "chatbots", "foundation models"]
+    texts = [f"It uses {e} now." for e in examples]
+    for text in texts:
+        assert document.AI_TERM.search(text), text
+    for text in [*texts, *_corpus()]:
+        for a in analyse(text).sentences:
+            assert a.ai == bool(document.AI_TERM.search(a.text)), a.text
+
+
+def test_talent_gate_passes_every_match() -> None:
+    examples = ["talent", "researchers", "scientist", "engineers", "PhDs", "doctorates"]
+    examples += ["doctoral", "graduates", "undergraduate", "degrees", "students", "institution"]
+    examples += ["universities", "workforce", "experts", "authors", "professionals", "STEM"]
+    examples += ["brainpower", "immigrants", "hires"]
+    texts = [f"It has {v} there." for e in examples for v in _variants(e)]
+    for text in texts:
+        assert talent._TALENT.search(text), text
+    for text in [*texts, *_corpus()]:
+        for a in analyse(text).sentences:
+            assert talent._names_talent(a) == bool(talent._TALENT.search(a.text)), a.text
