@@ -204,8 +204,6 @@ def replay(
     stack = ExitStack()
     try:
         pool = stack.enter_context(page_pool(settings.workers))
-        warm_up_validation()
-        pool.start(settings.batch_size)
 
         def finish(stored: Any) -> None:
             batch = stored.result()
@@ -228,6 +226,10 @@ def replay(
             )
             if not rows:
                 break
+            if not after:
+                # Load the validator here and start the workers while this batch is read.
+                warm_up_validation()
+                pool.start(len(rows))
             after = rows[-1]["id"]
             reread = reread_batch.submit(settings.archive_path, rows, pool)
             # Prefect resolves a future passed as an argument; its stubs do not say so.

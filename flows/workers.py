@@ -85,6 +85,7 @@ class PagePool:
         self.min_pooled = min_pooled
         self._executor: Executor | None = None
         self._broken = workers <= 1
+        self._started = False
 
     def will_pool(self, batch: int) -> bool:
         """Whether a batch of this size would go to worker processes."""
@@ -102,9 +103,16 @@ class PagePool:
 
         They then load their modules while the caller does something else (downloads).
         """
-        if self.will_pool(batch) and (executor := self._start()) is not None:
+        if self._started or not self.will_pool(batch) or (executor := self._start()) is None:
+            return
+        self._started = True
+        try:
             for _ in range(self.workers):
                 executor.submit(_ready)
+        except Exception:  # the first batch then runs in-process, as in ``map``
+            log.exception("worker pool failed to start; parsing in-process")
+            self.close()
+            self._broken = True
 
     def map(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
         """``work`` over slices of ``items`` in the workers, results in input order.

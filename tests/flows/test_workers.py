@@ -56,6 +56,21 @@ def test_start_launches_the_workers_only_for_batches_worth_them() -> None:
         assert len(pool.run(_outcomes(6))) == 7
 
 
+def test_a_pool_that_cannot_start_leaves_the_work_in_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    def refuse(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("no new processes here")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
+    with page_pool(2, min_pooled=2) as pool:
+        pool.start(9)
+        assert pool._executor is None and not pool.will_pool(9)
+        assert len(pool.run(_outcomes(9))) == 10
+
+
 def test_a_pooled_batch_is_validated_once_in_the_calling_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
