@@ -142,11 +142,11 @@ class Document:
 
 def _analyse(sentence: Sentence, index: int, published: dt.date | None) -> Analysed:
     text = sentence.text
-    quantities = find_quantities(text)
+    lower = folded(text)
+    quantities = find_quantities(text, lower=lower)
     spans = [(q.start, q.end) for q in quantities if q.kind != "year"]
     # "US$" is a currency, not a mention of the United States.
     mentions = [m for m in find_mentions(text) if not any(a <= m.start < b for a, b in spans)]
-    lower = folded(text)
     periods = find_periods(text, published, lower=lower)
     ai = has_any(text, _AI_WORDS) and bool(AI_TERM.search(text))
     return Analysed(sentence, index, quantities, mentions, periods, clauses(text), lower, ai)

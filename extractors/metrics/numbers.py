@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.metrics.sentences import folded, has_any
+
 _SCALES = {
     "trillion": 1e12,
     "tn": 1e12,
@@ -542,9 +544,43 @@ _ANY_NUMBER = re.compile(
 )
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """All money, percentages and counts in ``text``, ordered by position."""
-    if not _ANY_NUMBER.search(text):
+_DIGIT = re.compile(r"\d")
+# Every non-digit match of ``_ANY_NUMBER`` holds one of these (in the folded text).
+_NUMBER_WORDS = (
+    "trillion",
+    "billion",
+    "million",
+    "thousand",
+    "crore",
+    "lakh",
+    "half",
+    "third",
+    "quarter",
+    "fifth",
+    "tenth",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+)
+
+
+def _any_number(text: str, lower: str) -> bool:
+    """Whether ``_ANY_NUMBER`` matches, testing the cheap digit and words first."""
+    if _DIGIT.search(text):
+        return True
+    return has_any(lower, _NUMBER_WORDS) and bool(_ANY_NUMBER.search(text))
+
+
+def find_quantities(text: str, *, lower: str | None = None) -> list[Quantity]:
+    """All money, percentages and counts in ``text``, ordered by position. ``lower`` is
+    ``folded(text)`` when the caller has it already."""
+    if not _any_number(text, folded(text) if lower is None else lower):
         return []
     money = find_money(text)
     taken = [(q.start, q.end) for q in money]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.metrics import chips, document, periods, talent
+from extractors.metrics import chips, document, numbers, periods, talent
 from extractors.metrics.document import analyse
 from extractors.metrics.entities import _most_words, gazetteer
 from extractors.metrics.sentences import folded, split_sentences
@@ -221,3 +221,12 @@ def test_talent_gate_passes_every_match() -> None:
     for text in [*texts, *_corpus()]:
         for a in analyse(text).sentences:
             assert talent._names_talent(a) == bool(talent._TALENT.search(a.text)), a.text
+
+
+def test_any_number_agrees_with_its_pattern() -> None:
+    examples = ["a trillion", "Billion", "MILLION", "thousand", "crores", "lakh", "half"]
+    examples += ["two thirds", "quarters", "fifths", "tenths", "in two", "in Ten", "no figure"]
+    examples += [f"one in {w}" for w in ("three", "four", "five", "six", "seven", "eight", "nine")]
+    for text in [*(f"It is {e} here." for e in examples), *_corpus()]:
+        expected = bool(numbers._ANY_NUMBER.search(text))
+        assert numbers._any_number(text, folded(text)) == expected, text
