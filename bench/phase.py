@@ -2,8 +2,10 @@
 
     python -m bench.phase NAME JSON_ARGS
 
-Prints one JSON line: items, wall seconds, CPU seconds (all threads) and the
-process's peak resident memory in MB.
+Prints one JSON line: items, wall seconds, CPU seconds of the process and
+every process it started (``cpu``; ``cpu_main`` for the process alone), busy
+seconds of the whole machine (``machine_cpu``) and the peak resident memory of
+the process tree in MB.
 """
 
 from __future__ import annotations
@@ -26,28 +28,38 @@ FAST_FETCH = {
 
 
 def _cpu() -> float:
-    # Children the phase waited for count too. Parse workers are started by
-    # multiprocessing's fork server, not by this process, so their CPU is not here.
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _measure(work: Callable[[], int]) -> dict[str, Any]:
+    """Run ``work`` and measure it: wall time, CPU time and peak memory.
+
+    ``cpu`` and ``peak_mb`` cover this process and every process it started,
+    the parse workers included (bench/proctree.py reads them from /proc);
+    ``machine_cpu`` is the busy time of every core over the same span, which
+    also counts the HTTP server the pages come from and the Prefect server.
+    """
+    from bench.proctree import TreeSampler, machine_busy_seconds
+
+    tree = TreeSampler(interval=0.25)
+    tree.start()
+    before = dict(tree.cpu)
+    busy0 = machine_busy_seconds()
     wall0, cpu0 = time.perf_counter(), _cpu()
     items = work()
     wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
-    peak_mb = (
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    ) / 1024
+    busy = machine_busy_seconds() - busy0
+    tree.stop()
+    workers = tree.descendant_cpu(before)
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {
         "items": items,
         "wall": round(wall, 3),
-        "cpu": round(cpu, 3),
-        "peak_mb": round(peak_mb, 1),
+        "cpu": round(cpu + workers, 3),
+        "cpu_main": round(cpu, 3),
+        "machine_cpu": round(busy, 3),
+        "peak_mb": round(max(own_peak, tree.peak_rss) / 2**20, 1),
     }
 
 
