@@ -55,6 +55,9 @@ class Gazetteer:
     by_name: dict[str, Entity]
     by_alias: dict[str, tuple[Entity, str, str]]  # key -> entity, form, alias as written
     first_words: dict[str, int]  # first word of an alias -> most words any such alias has
+    #: ``first_words`` with the forms a token may take before "'s" or a full stop, each
+    #: keyed as written but for case; see ``_most_words``.
+    starts: dict[str, int]
 
     def get(self, name: str | None) -> Entity | None:
         """The entity called ``name`` (any alias, any case), if known."""
@@ -100,7 +103,18 @@ def gazetteer() -> Gazetteer:
     for alias_key in by_alias:
         words = alias_key.split()
         first_words[words[0]] = max(first_words.get(words[0], 0), len(words))
-    return Gazetteer(by_name, by_alias, first_words)
+    return Gazetteer(by_name, by_alias, first_words, _starts(first_words))
+
+
+def _starts(first_words: dict[str, int]) -> dict[str, int]:
+    """First words keyed also as "word's", "word’s" and "word.": a token so written
+    starts the aliases of its bare word unless it is a first word itself."""
+    starts = dict(first_words)
+    for word, most in first_words.items():
+        for form in (f"{word}'s", f"{word}’s", f"{word}."):
+            if form not in first_words:
+                starts[form] = most
+    return starts
 
 
 def _case_ok(alias: str, found: str) -> bool:
@@ -131,26 +145,23 @@ def _endings(text: str, start: int, end: int) -> list[int]:
 
 
 def _most_words(gz: Gazetteer, word: str) -> int:
-    """Most words of an alias that may start with ``word`` (0: none can)."""
-    first = word.lower()
-    most = gz.first_words.get(first, 0)
-    if not most and first.endswith((".", "'s", "’s")):
-        most = gz.first_words.get(first[:-2] if first.endswith("s") else first[:-1], 0)
-    return most
+    """Most words of an alias that may start with ``word`` (0: none can): an alias starts
+    with the word, or with the word without its "'s" or full stop."""
+    return gz.starts.get(word.lower(), 0)
 
 
 def _lookup(
-    text: str, tokens: list[tuple[int, int]], i: int, most: int
+    text: str, tokens: list[re.Match[str]], i: int, most: int
 ) -> tuple[int, tuple[Entity, str, str], int] | None:
     """The longest alias of at most ``most`` words starting at token ``i``: (end offset,
     entry, tokens used)."""
     gz = gazetteer()
-    start = tokens[i][0]
+    start = tokens[i].start()
     for n in range(min(most, len(tokens) - i), 0, -1):
         last = tokens[i + n - 1]
-        if n > 1 and text[tokens[i + n - 2][1] : last[0]].strip(" ,\t\n"):
+        if n > 1 and text[tokens[i + n - 2].end() : last.start()].strip(" ,\t\n"):
             continue
-        for end in _endings(text, *last):
+        for end in _endings(text, *last.span()):
             surface = text[start:end]
             entry = gz.by_alias.get(_key(surface))
             if entry and _case_ok(entry[2], surface):
@@ -175,23 +186,27 @@ def _compound_demonym(text: str, start: int, end: int) -> Mention | None:
 def find_mentions(text: str) -> list[Mention]:
     """Gazetteer names in ``text``, longest match first, no overlaps."""
     gz = gazetteer()
-    tokens = [m.span() for m in _WORD.finditer(text)]
+    tokens = list(_WORD.finditer(text))
+    words = _WORD.findall(text)
+    # Only tokens that may start an alias or a compound demonym ("US-trained", always
+    # hyphenated) are read; the others, most of them, are passed over.
+    todo = [k for k, word in enumerate(words) if word.lower() in gz.starts or "-" in word]
     out: list[Mention] = []
-    i = 0
-    while i < len(tokens):
-        start, stop = tokens[i]
-        # Most tokens start no alias: the first-word table rules them out cheaply.
-        most = 0 if start and text[start - 1] in "$@#" else _most_words(gz, text[start:stop])
-        hit = _lookup(text, tokens, i, most) if most else None
+    i = 0  # the first token not taken by a name
+    for k in todo:
+        if k < i:
+            continue
+        start, stop = tokens[k].span()
+        most = 0 if start and text[start - 1] in "$@#" else _most_words(gz, words[k])
+        hit = _lookup(text, tokens, k, most) if most else None
         if hit is None:
-            # A compound demonym ("US-trained") always has a hyphen.
-            demonym = _compound_demonym(text, start, stop) if "-" in text[start:stop] else None
+            demonym = _compound_demonym(text, start, stop) if "-" in words[k] else None
             if demonym is not None:
                 out.append(demonym)
-            i += 1
+            i = k + 1
             continue
         end, (ent, form, _), used = hit
-        i += used
+        i = k + used
         found = text[start:end]
         if text[end : end + 1] == "$":
             continue

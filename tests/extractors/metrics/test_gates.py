@@ -16,7 +16,7 @@ import pytest
 
 from extractors.metrics import chips, document, numbers, periods, talent
 from extractors.metrics.document import analyse
-from extractors.metrics.entities import _most_words, gazetteer
+from extractors.metrics.entities import _WORD, _most_words, find_mentions, gazetteer
 from extractors.metrics.sentences import folded, split_sentences
 
 _FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -49,6 +49,27 @@ def test_folding_keeps_what_ignorecase_matches(text: str, word: str) -> None:
     assert word in folded(text)
 
 
+def _most_words_by_rule(word: str) -> int:
+    """The first-word rule spelt out: the word itself, else without "'s" or a full stop."""
+    first_words = gazetteer().first_words
+    first = word.lower()
+    most = first_words.get(first, 0)
+    if not most and first.endswith((".", "'s", "’s")):
+        most = first_words.get(first[:-2] if first.endswith("s") else first[:-1], 0)
+    return most
+
+
+def test_first_word_table_follows_the_rule() -> None:
+    gz = gazetteer()
+    tokens = {t for s in _corpus() for t in _WORD.findall(s)}
+    for key in gz.by_alias:
+        first = key.split()[0]
+        for form in (first, f"{first}'s", f"{first}’s", f"{first}.", f"{first}s", f"{first}.'s"):
+            tokens.update(_variants(form))
+    for token in tokens:
+        assert _most_words(gz, token) == _most_words_by_rule(token), token
+
+
 def test_every_alias_passes_the_first_word_table() -> None:
     gz = gazetteer()
     for key in gz.by_alias:
@@ -56,6 +77,16 @@ def test_every_alias_passes_the_first_word_table() -> None:
         first = words[0]
         for token in (first, first.upper(), first.title()):
             assert _most_words(gz, token) >= len(words), (key, token)
+
+
+def test_names_after_skipped_and_taken_tokens() -> None:
+    text = "Officials in the United States and US-trained staff at Nvidia's labs met."
+    found = [(m.text, m.entity.name, m.form) for m in find_mentions(text)]
+    assert found == [
+        ("United States", "US", "name"),
+        ("US", "US", "adjective"),
+        ("Nvidia", "Nvidia", "name"),
+    ]
 
 
 _PERIOD_EXAMPLES = {
