@@ -81,18 +81,26 @@ class Analysed:
     quantities: list[Quantity]
     mentions: list[Mention]
     periods: list[PeriodMention]
-    clauses: list[tuple[int, int]]
     #: The text folded to lower case (``sentences.folded``), for cheap word tests.
     folded: str
     #: Whether ``AI_TERM`` matches the text.
     ai: bool
     #: A table line (caption, header or row): read by the table readers, not as prose.
     in_table: bool = False
+    #: Clause offsets, split on first use: most sentences are never read by clause.
+    _clauses: list[tuple[int, int]] | None = None
 
     @property
     def text(self) -> str:
         """The sentence text."""
         return self.sentence.text
+
+    @property
+    def clauses(self) -> list[tuple[int, int]]:
+        """Offsets of the sentence's clauses."""
+        if self._clauses is None:
+            self._clauses = clauses(self.text)
+        return self._clauses
 
     def clause_at(self, offset: int) -> int:
         """Index of the clause holding ``offset``."""
@@ -149,7 +157,7 @@ def _analyse(sentence: Sentence, index: int, published: dt.date | None) -> Analy
     mentions = [m for m in find_mentions(text) if not any(a <= m.start < b for a, b in spans)]
     periods = find_periods(text, published, lower=lower)
     ai = has_any(text, _AI_WORDS) and bool(AI_TERM.search(text))
-    return Analysed(sentence, index, quantities, mentions, periods, clauses(text), lower, ai)
+    return Analysed(sentence, index, quantities, mentions, periods, lower, ai)
 
 
 _BYLINE = re.compile(r"\s*By\s+(?:(?:[a-z]+\s+){1,3}|(?:[A-Z][\w.'’-]*\s+){2}|[A-Z][\w.'’-]*\s+)")

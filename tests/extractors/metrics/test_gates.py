@@ -1,4 +1,5 @@
-"""Cheap checks that skip expensive matching must never skip a match.
+"""Cheap checks that skip expensive matching must never skip a match, and work put
+off until needed must give what doing it at once gives.
 
 Each gate is tested on hand-written matches of every pattern it guards (in odd
 casing too, since most patterns ignore case) and on every sentence of the
@@ -17,7 +18,7 @@ import pytest
 from extractors.metrics import chips, document, numbers, periods, talent
 from extractors.metrics.document import analyse
 from extractors.metrics.entities import _WORD, _most_words, find_mentions, gazetteer
-from extractors.metrics.sentences import folded, split_sentences
+from extractors.metrics.sentences import clauses, folded, split_sentences
 
 _FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -261,3 +262,10 @@ def test_any_number_agrees_with_its_pattern() -> None:
     for text in [*(f"It is {e} here." for e in examples), *_corpus()]:
         expected = bool(numbers._ANY_NUMBER.search(text))
         assert numbers._any_number(text, folded(text)) == expected, text
+
+
+def test_clauses_split_on_first_use_are_the_sentence_clauses() -> None:
+    for text in _corpus()[:200]:
+        for a in analyse(text).sentences:
+            assert a.clauses == clauses(a.text)
+            assert a.clauses is a.clauses
