@@ -25,7 +25,7 @@ from extractors.metrics.entities import (
 )
 from extractors.metrics.numbers import Quantity, find_quantities
 from extractors.metrics.periods import find_periods, year_of
-from extractors.metrics.sentences import clause_of, clauses
+from extractors.metrics.sentences import clause_of, clauses, has_any
 from extractors.metrics.tables import plain_number, unit_of
 from schemas.records import Observation
 
@@ -257,6 +257,8 @@ _FRONTED = re.compile(r"[^,.;]{2,50},\s+(?=[A-Z])")
 _FOUNDED_OBJECT = re.compile(
     r"\b(?:start(?:ed)?|found(?:ed)?|co-found(?:ed)?|set\s+up|spun\s+out|spun\s+off)\s+(?=[A-Z])"
 )
+# Every match of ``_FOUNDED_OBJECT`` holds one of these as written.
+_FOUNDED_WORDS = ("start", "found", "set", "spun")
 _TITLE_FUNDING = re.compile(
     r"\b(?:rais\w*|funding|financing|round|Series\s+[A-H]|seed|invest\w*|backs?|backed|"
     r"valuation|valued|bags?|lands?|secures?|nets?)\b|[$€£¥]",
@@ -699,7 +701,8 @@ def extract_rounds(doc: Document) -> tuple[list[Observation], set[tuple[int, int
         in_list = listing and _ROUND_ITEM.match(a.text) is not None
         item = _list_round(a) if in_list else None
         rounds = [item] if item is not None else [] if in_list else find_rounds(a, focus, latest)
-        if _ROUND_LIST_LEAD.search(a.text):
+        # A lead-in to a list ends in a colon.
+        if ":" in a.text and _ROUND_LIST_LEAD.search(a.text):
             listing = True
         elif not in_list:
             listing = False
@@ -797,15 +800,19 @@ def _focus(a: Analysed) -> tuple[str, str | None] | None:
     """The company a sentence is about: one it opens with, a company-like name opening
     it (after a fronted phrase such as "Founded in 2021,"), or a known company named
     early and not as an object."""
-    named = [
-        m
-        for m in a.mentions
-        if m.entity.kind in _FOCUS_KINDS and _SUBJECT_LEAD.fullmatch(a.text, 0, m.start)
-    ]
-    if named:
-        return named[0].entity.name, named[0].entity.country
+    named = next(
+        (
+            m
+            for m in a.mentions
+            if m.entity.kind in _FOCUS_KINDS and _SUBJECT_LEAD.fullmatch(a.text, 0, m.start)
+        ),
+        None,
+    )
+    if named is not None:
+        return named.entity.name, named.entity.country
     starts = [0]
-    fronted = _FRONTED.match(a.text)
+    # A fronted phrase ends in a comma within its first 51 characters.
+    fronted = _FRONTED.match(a.text) if "," in a.text[2:51] else None
     if fronted:
         starts.append(fronted.end())
     for start in starts:
@@ -817,7 +824,7 @@ def _focus(a: Analysed) -> tuple[str, str | None] | None:
             continue
         if _COMPANY_SUFFIX.search(found[0]) or _COMPANY_PREDICATE.match(a.text, span[1]):
             return found
-    founded = _FOUNDED_OBJECT.search(a.text)
+    founded = _FOUNDED_OBJECT.search(a.text) if has_any(a.text, _FOUNDED_WORDS) else None
     if founded:
         found = _name(a.text, proper_name_at(a.text, founded.end()), a.mentions)
         if found is not None and _is_company(found[0]):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.metrics import chips, document, numbers, periods, talent
+from extractors.metrics import chips, document, numbers, periods, rounds, talent
 from extractors.metrics.document import analyse
 from extractors.metrics.entities import _WORD, _most_words, find_mentions, gazetteer
 from extractors.metrics.sentences import clauses, folded, split_sentences
@@ -269,3 +269,21 @@ def test_clauses_split_on_first_use_are_the_sentence_clauses() -> None:
         for a in analyse(text).sentences:
             assert a.clauses == clauses(a.text)
             assert a.clauses is a.clauses
+
+
+def test_round_gates_pass_every_match() -> None:
+    founded = ["started Acme", "founded Zeta", "co-founded Orbit", "set up Kestrel"]
+    founded += ["spun out Nova", "spun off Vega", "start Lumen", "found Arc"]
+    fronted = ["Founded in 2021, Acme raised", "On Monday, Zeta said", "ab, Acme", "x" * 50 + ", A"]
+    leads = ["Funding rounds this week:", "The largest DEALS so far: ", "Investments:"]
+    texts = [*(f"They {e} in May." for e in founded), *fronted, *leads, *_corpus()]
+    for text in texts:
+        if rounds._FOUNDED_OBJECT.search(text):
+            assert any(w in text for w in rounds._FOUNDED_WORDS), text
+        if rounds._FRONTED.match(text):
+            assert "," in text[2:51], text
+        if rounds._ROUND_LIST_LEAD.search(text):
+            assert ":" in text, text
+    assert all(rounds._FOUNDED_OBJECT.search(f"They {e} in May.") for e in founded)
+    assert all(rounds._FRONTED.match(t) for t in fronted)
+    assert all(rounds._ROUND_LIST_LEAD.search(t) for t in leads)
