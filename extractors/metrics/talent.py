@@ -345,6 +345,9 @@ def _regional(a: Analysed, q: Quantity, spans: list[tuple[int, int]]) -> bool:
 
 
 def _sentence_shares(a: Analysed, carried: bool, previous: list[Observation]) -> list[Observation]:
+    # Shares are percentages: without one there is nothing to split clauses for.
+    if not any(q.kind == "percent" for q in a.quantities):
+        return []
     spans = clauses(a.text, split_and=True)
     shares = _shares(a, spans, carried)
     # "the figures were 29 per cent and 20 per cent": the countries of the sentence

@@ -287,3 +287,14 @@ def test_round_gates_pass_every_match() -> None:
     assert all(rounds._FOUNDED_OBJECT.search(f"They {e} in May.") for e in founded)
     assert all(rounds._FRONTED.match(t) for t in fronted)
     assert all(rounds._ROUND_LIST_LEAD.search(t) for t in leads)
+
+
+def test_no_talent_shares_without_a_percentage() -> None:
+    extra = ["Britain hosts nine of every hundred elite AI researchers.", "Half of AI PhDs stay."]
+    for text in [*extra, *_corpus()]:
+        for a in analyse(text).sentences:
+            if any(q.kind == "percent" for q in a.quantities):
+                continue
+            spans = clauses(a.text, split_and=True)
+            assert talent._shares(a, spans, True) == [], a.text
+            assert talent._sentence_shares(a, True, []) == []
