@@ -149,11 +149,12 @@ def fetch_links(
     links: Sequence[Link],
     config: Any,
     validators: dict[str, tuple[str | None, str | None]],
-    archive_dir: Path,
 ) -> list[FetchOutcome]:
-    """Fetch one source's pages with conditional GETs and archive every body read; never raises."""
+    """Fetch one source's pages with conditional GETs; never raises.
+
+    The bodies are archived by the parse stage, in the worker processes.
+    """
     from extractors.fetch import Fetcher, Validators
-    from schemas.archive import Archive
 
     async def run() -> list[FetchOutcome]:
         known = {url: Validators(etag, lm) for url, (etag, lm) in validators.items()}
@@ -161,12 +162,7 @@ def fetch_links(
             return await fetcher.fetch_many(links, validators=known)
 
     try:
-        outcomes = asyncio.run(run())
-        archive = Archive(archive_dir, durable=False)
-        for o in outcomes:
-            if o.page is not None:
-                archive.put(o.page)
-        return outcomes
+        return asyncio.run(run())
     except Exception as exc:  # every URL still ends in a state, and other sources go on
         _logger().exception("fetching failed for source %s", source.name)
         return [
@@ -181,10 +177,20 @@ def process_pages(
     outcomes: Sequence[FetchOutcome],
     source_ids: dict[str, int],
     pool: PagePool | None = None,
+    archive_dir: Path | None = None,
 ) -> SaveCounts:
-    """Parse, extract, validate and store one batch of fetched pages."""
-    results = pool.run(outcomes) if pool is not None else parse_extract_validate(outcomes)
-    return store_results(store, run_id, results, source_ids)
+    """Archive, parse, extract, validate and store one batch of fetched pages."""
+    return store_results(store, run_id, parse_outcomes(outcomes, pool, archive_dir), source_ids)
+
+
+def parse_outcomes(
+    outcomes: Sequence[FetchOutcome], pool: PagePool | None, archive_dir: Path | None
+) -> list[PageResult]:
+    """Archive every body read into ``archive_dir``, parse, extract (in the worker
+    processes when there is a pool) and validate one batch."""
+    if pool is not None:
+        return pool.run(outcomes, archive_dir)
+    return parse_extract_validate(outcomes, archive_dir)
 
 
 def store_results(
@@ -215,10 +221,9 @@ def fetch_pages(
     links: Sequence[Link],
     config: Any,
     validators: dict[str, tuple[str | None, str | None]],
-    archive_dir: Path,
 ) -> list[FetchOutcome]:
-    """Fetch one source's pages with conditional GETs and archive every body read."""
-    return fetch_links(source, links, config, validators, archive_dir)
+    """Fetch one source's pages with conditional GETs."""
+    return fetch_links(source, links, config, validators)
 
 
 @task(name="process-batch", cache_policy=NO_CACHE)
@@ -229,7 +234,7 @@ def process_batch(
     source_ids: dict[str, int],
     pool: PagePool | None = None,
 ) -> SaveCounts:
-    """Parse, extract, validate and store one batch of fetched pages."""
+    """Store one batch of outcomes that need no fetching (pages fetched too recently)."""
     return process_pages(store, run_id, outcomes, source_ids, pool)
 
 
@@ -291,11 +296,13 @@ def ingest_window(
     size = ctx.settings.batch_size
 
     def process(batch: Sequence[FetchOutcome]) -> SaveCounts:
-        return process_pages(ctx.store, ctx.run_id, batch, ctx.source_ids, ctx.pool)
+        return process_pages(
+            ctx.store, ctx.run_id, batch, ctx.source_ids, ctx.pool, ctx.settings.archive_path
+        )
 
     report.add(plan.fresh, store_outcomes(plan.fresh, size, process))
     for links in _slices(plan.to_fetch, ctx.settings.fetch_chunk):
-        fetched = fetch_links(source, links, ctx.config, plan.validators, ctx.settings.archive_path)
+        fetched = fetch_links(source, links, ctx.config, plan.validators)
         report.add(fetched, store_outcomes(fetched, size, process))
     return report
 
@@ -305,9 +312,11 @@ def _slices(items: Sequence[Link], size: int) -> list[list[Link]]:
 
 
 @task(name="parse", cache_policy=NO_CACHE)
-def parse_slice(outcomes: Sequence[FetchOutcome], pool: PagePool | None) -> list[PageResult]:
-    """Parse and extract one fetched slice in the worker processes, and validate it."""
-    return pool.run(outcomes) if pool is not None else parse_extract_validate(outcomes)
+def parse_slice(
+    outcomes: Sequence[FetchOutcome], pool: PagePool | None, archive_dir: Path
+) -> list[PageResult]:
+    """Archive, parse and extract one fetched slice in the worker processes, and validate it."""
+    return parse_outcomes(outcomes, pool, archive_dir)
 
 
 @task(name="store", cache_policy=NO_CACHE)
@@ -423,11 +432,11 @@ def ingest(
         in_flight: deque[tuple[FetchPlan, Any, Any]] = deque()
         previous: Any = None
         for plan, links in jobs:
-            fetched = fetch_pages.submit(
-                plan.source, links, config, plan.validators, settings.archive_path
-            )
+            fetched = fetch_pages.submit(plan.source, links, config, plan.validators)
             # Prefect resolves a future passed as an argument; its stubs do not say so.
-            parsed = parse_slice.submit(fetched, pool)  # type: ignore[call-overload]
+            parsed = parse_slice.submit(  # type: ignore[call-overload]
+                fetched, pool, settings.archive_path
+            )
             stored = store_slice.submit(  # type: ignore[call-overload]
                 store, run_id, parsed, ctx.source_ids, wait_for=[previous] if previous else None
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from extractors.errors import ParseError
@@ -61,6 +62,38 @@ class Summary:
             "reasons": dict(self.reasons),
             "sources": {k: dict(v) for k, v in self.sources.items()},
         }
+
+
+def archive_pages(outcomes: Sequence[FetchOutcome], archive_dir: Path) -> list[FetchOutcome]:
+    """Write every body read to the raw archive; each such outcome carries its digest.
+
+    A body the archive cannot take (a full disk) is logged and kept on its
+    outcome: the page is still parsed and stored, and a replay of it reads the
+    stored text instead.
+    """
+    from schemas.archive import Archive, ArchiveError
+
+    archive = Archive(archive_dir, durable=False)
+    out: list[FetchOutcome] = []
+    for o in outcomes:
+        if o.page is not None and o.body_digest is None:
+            try:
+                o = replace(o, body_digest=archive.put(o.page))
+            except (OSError, ArchiveError) as exc:
+                log.warning("raw page of %s not archived: %s", o.url, exc)
+        out.append(o)
+    return out
+
+
+def without_bodies(results: Sequence[PageResult]) -> list[PageResult]:
+    """Results whose archived bodies are dropped: storing needs only the digest and headers."""
+    out: list[PageResult] = []
+    for res in results:
+        page = res.outcome.page
+        if page is not None and page.body and res.outcome.body_digest:
+            res = replace(res, outcome=replace(res.outcome, page=replace(page, body=b"")))
+        out.append(res)
+    return out
 
 
 def parse_pages(outcomes: Sequence[FetchOutcome]) -> list[PageResult]:

@@ -12,15 +12,25 @@ seconds, so one validator serving every worker is far cheaper than one per worke
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
-from flows.pipeline import extract_all, extract_article, gx_validator, parse_pages, validate_results
+from flows.pipeline import (
+    archive_pages,
+    extract_all,
+    extract_article,
+    gx_validator,
+    parse_pages,
+    validate_results,
+    without_bodies,
+)
 from schemas.records import FetchOutcome, PageResult
 
 log = logging.getLogger(__name__)
@@ -29,14 +39,27 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def parse_and_extract(outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
-    """Parse pages and extract observations from each article; one result per outcome."""
-    return extract_all(parse_pages(outcomes), extract_article)
+def parse_and_extract(
+    outcomes: Sequence[FetchOutcome], archive_dir: str | None = None
+) -> list[PageResult]:
+    """Parse pages and extract observations from each article; one result per outcome.
+
+    With ``archive_dir``, every body read is archived first, and the results come
+    back without the bodies: the archive has them, and they would only be copied
+    between processes again.
+    """
+    if archive_dir is None:
+        return extract_all(parse_pages(outcomes), extract_article)
+    archived = archive_pages(outcomes, Path(archive_dir))
+    return without_bodies(extract_all(parse_pages(archived), extract_article))
 
 
-def parse_extract_validate(outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
-    """The CPU-bound middle of the pipeline, in this process: parse, extract and validate."""
-    return validate_results(parse_and_extract(outcomes), gx_validator)
+def parse_extract_validate(
+    outcomes: Sequence[FetchOutcome], archive_dir: Path | None = None
+) -> list[PageResult]:
+    """The middle of the pipeline, in this process: (archive,) parse, extract, validate."""
+    folder = str(archive_dir) if archive_dir is not None else None
+    return validate_results(parse_and_extract(outcomes, folder), gx_validator)
 
 
 def _warm() -> None:
@@ -91,12 +114,15 @@ class PagePool:
         """Whether a batch of this size would go to worker processes."""
         return not self._broken and batch >= self.min_pooled
 
-    def run(self, outcomes: Sequence[FetchOutcome]) -> list[PageResult]:
-        """Parse and extract every outcome in the workers, then validate them here at once.
-
-        Results keep the order of ``outcomes``.
+    def run(
+        self, outcomes: Sequence[FetchOutcome], archive_dir: Path | None = None
+    ) -> list[PageResult]:
+        """Archive (into ``archive_dir``), parse and extract every outcome in the workers,
+        then validate them here at once. Results keep the order of ``outcomes``.
         """
-        return validate_results(self.map(parse_and_extract, outcomes), gx_validator)
+        folder = str(archive_dir) if archive_dir is not None else None
+        work = functools.partial(parse_and_extract, archive_dir=folder)
+        return validate_results(self.map(work, outcomes), gx_validator)
 
     def start(self, batch: int) -> None:
         """Start the workers now if a batch of this size would use them, without waiting.
@@ -117,7 +143,7 @@ class PagePool:
     def map(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
         """``work`` over slices of ``items`` in the workers, results in input order.
 
-        ``work`` must be a module-level function (it is pickled by name).
+        ``work`` must be a module-level function, or a partial of one (it is pickled by name).
         """
         executor = None if len(items) < self.min_pooled else self._start()
         if executor is None:

@@ -71,7 +71,8 @@ class Archive:
             return digest
         blob.parent.mkdir(parents=True, exist_ok=True)
         if not blob.exists():
-            self._write_atomic(blob, gzip.compress(page.body, compresslevel=6, mtime=0))
+            # Level 3: half the CPU of the default 6 for bodies about a tenth larger.
+            self._write_atomic(blob, gzip.compress(page.body, compresslevel=3, mtime=0))
         if not sidecar.exists():
             meta = json.dumps(_meta(page, digest), ensure_ascii=False, sort_keys=True, indent=1)
             self._write_atomic(sidecar, meta.encode("utf-8"))

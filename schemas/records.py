@@ -112,7 +112,11 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class FetchOutcome:
-    """What happened to one discovered URL; ``page`` is set only when a body was read."""
+    """What happened to one discovered URL; ``page`` is set only when a body was read.
+
+    ``body_digest`` names the body in the raw archive once it is stored there;
+    from then on the page may travel without its body.
+    """
 
     url: str
     state: FetchState
@@ -122,6 +126,7 @@ class FetchOutcome:
     http_status: int | None = None
     page: Page | None = None
     source: str | None = None
+    body_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1296,6 +1296,6 @@ def _log_row(
         "etag": headers.get("etag"),
         "last_modified": headers.get("last-modified"),
         "content_hash": article.content_hash if article is not None else None,
-        "body_digest": digest_of(page.body) if page is not None else None,
+        "body_digest": outcome.body_digest or (digest_of(page.body) if page is not None else None),
         "at": now,
     }

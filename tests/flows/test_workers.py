@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,3 +93,31 @@ def test_a_pooled_batch_is_validated_once_in_the_calling_process(
 def test_worker_count() -> None:
     assert worker_count(3) == 3
     assert worker_count(0) >= 1
+
+
+def test_bodies_are_archived_in_the_workers_and_not_sent_back(tmp_path: Path) -> None:
+    from schemas.archive import Archive, digest_of
+
+    outcomes = _outcomes(9)
+    digests = [digest_of(o.page.body) if o.page else None for o in outcomes]
+    with page_pool(2, min_pooled=2) as pool:
+        results = pool.run(outcomes, tmp_path / "archive")
+    archive = Archive(tmp_path / "archive")
+    for res, digest, original in zip(results, digests, outcomes, strict=True):
+        assert res.outcome.body_digest == digest
+        if digest is None:
+            continue
+        assert res.outcome.page is not None and res.outcome.page.body == b""
+        assert original.page is not None
+        assert archive.get(digest).body == original.page.body
+
+
+def test_a_body_the_archive_cannot_take_stays_on_its_outcome(tmp_path: Path) -> None:
+    blocked = tmp_path / "archive"
+    blocked.write_text("a file where the archive folder should be")
+    outcomes = _outcomes(3)
+    results = parse_and_extract(outcomes, str(blocked))
+    assert [r.state for r in results] == [r.state for r in parse_and_extract(outcomes)]
+    for res, original in zip(results, outcomes, strict=True):
+        assert res.outcome.body_digest is None
+        assert res.outcome.page == original.page  # kept: the store digests it itself
