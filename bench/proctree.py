@@ -34,6 +34,46 @@ def _stat(pid: int) -> tuple[int, float, int] | None:
     return ppid, cpu, rss
 
 
+def _children(pid: int) -> list[int]:
+    """Direct children of a process, from each of its threads' ``children`` file."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):  # noqa: PTH208 - names only
+            found += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    except OSError:  # the process or one of its threads ended meanwhile
+        pass
+    return found
+
+
+def _tree(root: int) -> set[int]:
+    """``root`` and its descendants; a scan of every process where ``children`` is missing."""
+    if not Path(f"/proc/{root}/task/{root}/children").exists():
+        return _scan(root)
+    tree = {root}
+    todo = [root]
+    while todo:
+        kids = [k for k in _children(todo.pop()) if k not in tree]
+        tree.update(kids)
+        todo += kids
+    return tree
+
+
+def _scan(root: int) -> set[int]:
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):  # noqa: PTH208 - names only, thousands of them
+        if entry.isdigit() and (st := _stat(int(entry))) is not None:
+            parent[int(entry)] = st[0]
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, ppid in parent.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return tree
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds every core of the machine has spent not idle since boot."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -54,29 +94,14 @@ class TreeSampler:
     def sample(self) -> None:
         """Read every process of the tree once."""
         me = os.getpid()
-        parent: dict[int, int] = {}
-        usage: dict[int, tuple[float, int]] = {}
-        for entry in os.listdir("/proc"):  # noqa: PTH208 - names only, thousands of them
-            if not entry.isdigit():
-                continue
-            st = _stat(int(entry))
-            if st is not None:
-                parent[int(entry)] = st[0]
-                usage[int(entry)] = (st[1], st[2])
-        tree = {me}
-        grew = True
-        while grew:
-            grew = False
-            for pid, ppid in parent.items():
-                if ppid in tree and pid not in tree:
-                    tree.add(pid)
-                    grew = True
         rss = 0
-        for pid in tree:
-            if pid in usage:
-                rss += usage[pid][1]
-                if pid != me:
-                    self.cpu[pid] = usage[pid][0]
+        for pid in _tree(me):
+            st = _stat(pid)
+            if st is None:
+                continue
+            rss += st[2]
+            if pid != me:
+                self.cpu[pid] = st[1]
         self.peak_rss = max(self.peak_rss, rss)
 
     def _run(self) -> None:

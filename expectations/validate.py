@@ -62,6 +62,8 @@ _RESULT_FORMAT = {
 # One validation at a time: the cached context and its batch definition are shared,
 # and GX is CPU-bound, so parallel calls would gain nothing.
 _LOCK = threading.Lock()
+# Set after the first validation: GX's first call builds caches the later ones reuse.
+_WARM = threading.Event()
 log = logging.getLogger(__name__)
 
 
@@ -87,7 +89,12 @@ class Validated:
 
 
 def warm_up() -> None:
-    """Import GX and build the suite's runtime now, so the first real batch does not wait."""
+    """Import GX and build the suite's runtime now, so the first real batch does not wait.
+
+    Once one validation has run in this process there is nothing left to warm.
+    """
+    if _WARM.is_set():
+        return
     sample = Observation(
         metric="ai_investment_usd",
         value=1e9,
@@ -120,6 +127,7 @@ def validate(rows: Sequence[tuple[str, Observation]], texts: Mapping[str, str]) 
     frame = _frame(rows, texts)
     with _LOCK:
         failures = _runtime().failures(frame)
+    _WARM.set()
     accepted: list[tuple[str, Observation]] = []
     rejected: list[Rejected] = []
     for i, (url, obs) in enumerate(rows):

@@ -262,3 +262,16 @@ def test_import_does_not_load_great_expectations() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_warm_up_does_nothing_once_a_validation_ran(monkeypatch: pytest.MonkeyPatch) -> None:
+    import expectations.validate as v
+
+    v.warm_up()  # the first call validates a sample row
+    assert v._WARM.is_set()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("warm_up validated again")
+
+    monkeypatch.setattr(v, "validate", refuse)
+    v.warm_up()
