@@ -852,6 +852,9 @@ def _title_subject(doc: Document) -> tuple[str, str | None] | None:
                 continue
             if name.split()[0] in _GENERIC_LEADS or gazetteer().get(name) is not None:
                 continue
+            # The plain substring test first: the pattern is compiled anew for each name.
+            if name not in body:
+                continue
             said = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
             if not said.search(body):
                 continue

@@ -298,3 +298,11 @@ def test_no_talent_shares_without_a_percentage() -> None:
             spans = clauses(a.text, split_and=True)
             assert talent._shares(a, spans, True) == [], a.text
             assert talent._sentence_shares(a, True, []) == []
+
+
+def test_headline_company_is_found_in_the_story() -> None:
+    text = "Kestrel Dynamics builds warehouse robots. It said on Monday it raised $40m."
+    doc = analyse(text, title="Kestrel Dynamics raises $40m")
+    assert rounds._title_subject(doc) == ("Kestrel Dynamics", None)
+    doc = analyse("A startup said it raised $40m.", title="Kestrel Dynamics raises $40m")
+    assert rounds._title_subject(doc) is None
