@@ -691,7 +691,7 @@ def extract_rounds(doc: Document) -> tuple[list[Observation], set[tuple[int, int
     """Funding-round observations and the (sentence, offset) of every amount they used."""
     out: list[Observation] = []
     used: set[tuple[int, int]] = set()
-    focus: tuple[str, str | None] | None = _title_subject(doc)
+    focus = _Focus(_title_subject(doc))
     recent: tuple[int, tuple[str, str | None]] | None = None
     listing = False
     for a in doc.prose():
@@ -699,8 +699,13 @@ def extract_rounds(doc: Document) -> tuple[list[Observation], set[tuple[int, int
         # Inside a list of rounds a line reads as an item or not at all: the round just
         # listed is not the subject of the next line.
         in_list = listing and _ROUND_ITEM.match(a.text) is not None
-        item = _list_round(a) if in_list else None
-        rounds = [item] if item is not None else [] if in_list else find_rounds(a, focus, latest)
+        if in_list:
+            item = _list_round(a)
+            rounds = [item] if item is not None else []
+        elif any(q.kind == "money" for q in a.quantities):
+            rounds = find_rounds(a, focus.get(), latest)
+        else:
+            rounds = []  # every round is an amount of money
         # A lead-in to a list ends in a colon.
         if ":" in a.text and _ROUND_LIST_LEAD.search(a.text):
             listing = True
@@ -732,13 +737,42 @@ def extract_rounds(doc: Document) -> tuple[list[Observation], set[tuple[int, int
                 out.append(obs)
         if rounds:
             last = rounds[-1]
-            focus = (last.entity, last.country)
-            recent = (a.index, focus)
+            focus.set((last.entity, last.country))
+            recent = (a.index, (last.entity, last.country))
         else:
             # "The startup raised ..." in a later sentence means the company named last.
-            focus = _focus(a) or focus
+            focus.read(a)
     tabled = [o for o in _table_rounds(doc) if not any(_same_round(o, p) for p in out)]
     return out + tabled, used
+
+
+class _Focus:
+    """The company "it" refers to: the one the last sentence about a company was about,
+    else the one before. Sentences are read for it only when an amount needs it, most
+    recent first, since most are never needed."""
+
+    def __init__(self, focus: tuple[str, str | None] | None) -> None:
+        self._focus = focus
+        self._unread: list[Analysed] = []
+
+    def set(self, focus: tuple[str, str | None]) -> None:
+        """The company a sentence's round was for."""
+        self._focus = focus
+        self._unread.clear()
+
+    def read(self, a: Analysed) -> None:
+        """A sentence without rounds, read later if needed."""
+        self._unread.append(a)
+
+    def get(self) -> tuple[str, str | None] | None:
+        """The company in focus after the sentences read so far."""
+        while self._unread:
+            found = _focus(self._unread.pop())
+            if found:
+                self._focus = found
+                break
+        self._unread.clear()
+        return self._focus
 
 
 def _list_round(a: Analysed) -> Round | None:

@@ -306,3 +306,20 @@ def test_headline_company_is_found_in_the_story() -> None:
     assert rounds._title_subject(doc) == ("Kestrel Dynamics", None)
     doc = analyse("A startup said it raised $40m.", title="Kestrel Dynamics raises $40m")
     assert rounds._title_subject(doc) is None
+
+
+@pytest.mark.parametrize("every", [1, 2, 3, 7])
+def test_focus_read_when_needed_is_the_focus_read_at_once(every: int) -> None:
+    for path in sorted(_FIXTURES.glob("*/articles/*.json")):
+        doc = analyse(json.loads(path.read_text(encoding="utf-8")).get("text") or "")
+        eager = ("Start", None)
+        lazy = rounds._Focus(eager)
+        for i, a in enumerate(doc.prose()):
+            eager = rounds._focus(a) or eager
+            lazy.read(a)
+            if i % every == 0:
+                assert lazy.get() == eager, (path.name, a.text)
+            if i % 11 == 5:
+                eager = ("Set", "US")
+                lazy.set(eager)
+        assert lazy.get() == eager
