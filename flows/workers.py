@@ -16,6 +16,7 @@ import functools
 import logging
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -70,6 +71,24 @@ def _warm() -> None:
     import extractors.parse
 
     extractors.metrics.extract("Warm-up: the US drew $1 billion of AI investment in 2023.")
+
+
+#: Modules the fork server imports once, so that each worker forked from it has them.
+PRELOAD = ("trafilatura", "extractors.parse", "extractors.metrics", "flows.workers", "flows.reread")
+
+
+def _preload() -> list[str]:
+    """What the fork server imports before it forks any worker.
+
+    Each worker runs the main module again (as multiprocessing does for every
+    start method but fork); with that module's imports already loaded in the
+    fork server, that costs nothing. Without, a flow run by ``python -m
+    prefect.engine`` would import Prefect again in every worker.
+    """
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    name = getattr(spec, "name", None)
+    return [*PRELOAD, name] if name and name != "__main__" else list(PRELOAD)
 
 
 def _ready() -> None:
@@ -165,6 +184,7 @@ class PagePool:
                 # forkserver: workers start from a clean process, not a copy of one whose
                 # threads (Prefect's event loop, HTTP pools) may hold locks mid-fork.
                 ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload(_preload())
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=ctx, initializer=_warm
                 )
