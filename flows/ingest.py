@@ -28,7 +28,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.config import load_sources
-from flows.pipeline import Summary, mark_known
+from flows.pipeline import Batch, Summary, mark_known
 from flows.settings import Settings
 from flows.workers import PagePool, page_pool, parse_extract_validate
 from schemas.records import (
@@ -218,12 +218,12 @@ def discover_source(
 @task(name="fetch", cache_policy=NO_CACHE)
 def fetch_pages(
     source: Source,
-    links: Sequence[Link],
+    links: Batch[list[Link]],
     config: Any,
-    validators: dict[str, tuple[str | None, str | None]],
-) -> list[FetchOutcome]:
+    validators: Batch[dict[str, tuple[str | None, str | None]]],
+) -> Batch[list[FetchOutcome]]:
     """Fetch one source's pages with conditional GETs."""
-    return fetch_links(source, links, config, validators)
+    return Batch(fetch_links(source, links.items, config, validators.items))
 
 
 @task(name="process-batch", cache_policy=NO_CACHE)
@@ -313,25 +313,25 @@ def _slices(items: Sequence[Link], size: int) -> list[list[Link]]:
 
 @task(name="parse", cache_policy=NO_CACHE)
 def parse_slice(
-    outcomes: Sequence[FetchOutcome], pool: PagePool | None, archive_dir: Path
-) -> list[PageResult]:
+    outcomes: Batch[list[FetchOutcome]], pool: PagePool | None, archive_dir: Path
+) -> Batch[list[PageResult]]:
     """Archive, parse and extract one fetched slice in the worker processes, and validate it."""
-    return parse_outcomes(outcomes, pool, archive_dir)
+    return Batch(parse_outcomes(outcomes.items, pool, archive_dir))
 
 
 @task(name="store", cache_policy=NO_CACHE)
 def store_slice(
-    store: Store, run_id: str, results: Sequence[PageResult], source_ids: dict[str, int]
+    store: Store, run_id: str, results: Batch[list[PageResult]], source_ids: dict[str, int]
 ) -> SaveCounts:
-    """Validate and store one parsed slice."""
-    return store_results(store, run_id, results, source_ids)
+    """Store one parsed and validated slice."""
+    return store_results(store, run_id, results.items, source_ids)
 
 
 def _finish_slice(job: tuple[FetchPlan, Any, Any], reports: dict[str, SourceReport]) -> None:
     """Wait until the oldest slice in flight is stored and count it."""
     plan, fetched, stored = job
     counts = stored.result()
-    reports[plan.source.name].add(fetched.result(), counts)
+    reports[plan.source.name].add(fetched.result().items, counts)
 
 
 def warm_up_validation() -> None:
@@ -432,7 +432,7 @@ def ingest(
         in_flight: deque[tuple[FetchPlan, Any, Any]] = deque()
         previous: Any = None
         for plan, links in jobs:
-            fetched = fetch_pages.submit(plan.source, links, config, plan.validators)
+            fetched = fetch_pages.submit(plan.source, Batch(links), config, Batch(plan.validators))
             # Prefect resolves a future passed as an argument; its stubs do not say so.
             parsed = parse_slice.submit(  # type: ignore[call-overload]
                 fetched, pool, settings.archive_path

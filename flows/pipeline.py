@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from extractors.errors import ParseError
 from schemas.records import (
@@ -24,6 +24,8 @@ from schemas.records import (
 )
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 Validator = Callable[
     [Sequence[tuple[str, Observation]], dict[str, str]],
@@ -62,6 +64,21 @@ class Summary:
             "reasons": dict(self.reasons),
             "sources": {k: dict(v) for k, v in self.sources.items()},
         }
+
+
+class Batch(Generic[T]):
+    """A batch handed between tasks that Prefect passes on without looking inside.
+
+    Prefect walks every list, dict and dataclass in a task's arguments (and in
+    a future's result given as one) in search of futures to resolve; a slice of
+    500 pages is tens of thousands of objects, most of a second per slice.
+    Wrapped, it is one object to Prefect.
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: T) -> None:
+        self.items = items
 
 
 def archive_pages(outcomes: Sequence[FetchOutcome], archive_dir: Path) -> list[FetchOutcome]:

@@ -25,7 +25,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.ingest import warm_up_validation
-from flows.pipeline import gx_validator, validate_results
+from flows.pipeline import Batch, gx_validator, validate_results
 from flows.reread import reread_and_extract
 from flows.settings import Settings
 from flows.workers import PagePool, page_pool
@@ -107,16 +107,16 @@ def replay_rows(
 
 @task(name="reread", cache_policy=NO_CACHE)
 def reread_batch(
-    archive_dir: Path, rows: Sequence[dict[str, Any]], pool: PagePool | None = None
-) -> Reread:
+    archive_dir: Path, rows: Batch[list[dict[str, Any]]], pool: PagePool | None = None
+) -> Batch[Reread]:
     """Re-read, re-extract and validate one batch of stored articles."""
-    return reread_rows(archive_dir, rows, pool)
+    return Batch(reread_rows(archive_dir, rows.items, pool))
 
 
 @task(name="store-replayed", cache_policy=NO_CACHE)
-def store_batch(store: Store, reread: Reread, extractor_version: str) -> ReplayBatch:
+def store_batch(store: Store, reread: Batch[Reread], extractor_version: str) -> ReplayBatch:
     """Store one re-read batch."""
-    return store_reread(store, reread, extractor_version)
+    return store_reread(store, reread.items, extractor_version)
 
 
 @flow(name="replay", log_prints=True)
@@ -174,7 +174,7 @@ def replay(
                 warm_up_validation()
                 pool.start(len(rows))
             after = rows[-1]["id"]
-            reread = reread_batch.submit(settings.archive_path, rows, pool)
+            reread = reread_batch.submit(settings.archive_path, Batch(rows), pool)
             # Prefect resolves a future passed as an argument; its stubs do not say so.
             stored = store_batch.submit(  # type: ignore[call-overload]
                 store, reread, version, wait_for=[previous] if previous else None

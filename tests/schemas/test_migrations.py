@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -48,4 +50,12 @@ def test_sqlite_store_uses_wal(tmp_path: object) -> None:
     store = Store(f"sqlite:///{tmp_path}/wal.db")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.close()
+
+
+def test_schema_head_constant_is_alembics_head(tmp_path: Path) -> None:
+    from schemas.store import SCHEMA_HEAD
+
+    store = Store(f"sqlite:///{tmp_path / 'head.db'}")
+    assert store.head_revision() == SCHEMA_HEAD == store.current_revision()
     store.close()
