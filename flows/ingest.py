@@ -307,8 +307,17 @@ def ingest_window(
     return report
 
 
-def _slices(items: Sequence[Link], size: int) -> list[list[Link]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), max(1, size))]
+def _slices(items: Sequence[Link], size: int, *, ramp: bool = False) -> list[list[Link]]:
+    """``items`` in slices of ``size``; with ``ramp``, the first is a quarter as long.
+
+    A short first slice gets the parse workers going while the rest downloads,
+    instead of idle for as long as a whole slice takes to fetch.
+    """
+    size = max(1, size)
+    first = max(1, size // 4) if ramp and len(items) > size else size
+    out = [list(items[:first])]
+    out += [list(items[i : i + size]) for i in range(first, len(items), size)]
+    return [s for s in out if s]
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -426,17 +435,27 @@ def ingest(
         jobs = [
             (plan, links)
             for plan in plans
-            for links in _slices(plan.to_fetch, settings.fetch_chunk)
+            for links in _slices(plan.to_fetch, settings.fetch_chunk, ramp=True)
         ]
         ahead = 3
         in_flight: deque[tuple[FetchPlan, Any, Any]] = deque()
         previous: Any = None
+        # One slice of a source downloads at a time, so the first arrives as soon as
+        # it can; slices of different sources (other hosts) download side by side.
+        fetching: dict[str, Any] = {}
         for plan, links in jobs:
-            fetched = fetch_pages.submit(plan.source, Batch(links), config, Batch(plan.validators))
-            # Prefect resolves a future passed as an argument; its stubs do not say so.
-            parsed = parse_slice.submit(  # type: ignore[call-overload]
-                fetched, pool, settings.archive_path
+            before = fetching.get(plan.source.name)
+            # Prefect's stubs know ``wait_for`` only beside ``return_state``.
+            fetched = fetch_pages.submit(  # type: ignore[call-overload]
+                plan.source,
+                Batch(links),
+                config,
+                Batch(plan.validators),
+                wait_for=[before] if before else None,
             )
+            fetching[plan.source.name] = fetched
+            # Prefect resolves a future passed as an argument (``fetched`` is untyped here).
+            parsed = parse_slice.submit(fetched, pool, settings.archive_path)
             stored = store_slice.submit(  # type: ignore[call-overload]
                 store, run_id, parsed, ctx.source_ids, wait_for=[previous] if previous else None
             )

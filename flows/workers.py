@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -127,7 +128,9 @@ class PagePool:
         self.min_pooled = min_pooled
         self._executor: Executor | None = None
         self._broken = workers <= 1
-        self._started = False
+        self._starter: threading.Thread | None = None
+        # Guards creating and closing the executor; batches run outside it.
+        self._lock = threading.Lock()
 
     def will_pool(self, batch: int) -> bool:
         """Whether a batch of this size would go to worker processes."""
@@ -144,27 +147,38 @@ class PagePool:
         return validate_results(self.map(work, outcomes), gx_validator)
 
     def start(self, batch: int) -> None:
-        """Start the workers now if a batch of this size would use them, without waiting.
+        """Start the workers in the background if a batch of this size would use them.
 
-        They then load their modules while the caller does something else (downloads).
+        They then load their modules while the caller does something else
+        (downloads); a batch that arrives first simply waits for them.
         """
-        if self._started or not self.will_pool(batch) or (executor := self._start()) is None:
+        if self._starter is not None or not self.will_pool(batch):
             return
-        self._started = True
-        try:
-            for _ in range(self.workers):
-                executor.submit(_ready)
-        except Exception:  # the first batch then runs in-process, as in ``map``
-            log.exception("worker pool failed to start; parsing in-process")
-            self.close()
-            self._broken = True
+        self._starter = threading.Thread(target=self._spawn, name="page-pool-start", daemon=True)
+        self._starter.start()
+
+    def _spawn(self) -> None:
+        with self._lock:
+            executor = self._start()
+            if executor is None:
+                return
+            try:
+                for _ in range(self.workers):
+                    executor.submit(_ready)
+            except Exception:  # the first batch then runs in-process, as in ``map``
+                log.exception("worker pool failed to start; parsing in-process")
+                self._shutdown()
+                self._broken = True
 
     def map(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
         """``work`` over slices of ``items`` in the workers, results in input order.
 
         ``work`` must be a module-level function, or a partial of one (it is pickled by name).
         """
-        executor = None if len(items) < self.min_pooled else self._start()
+        executor = None
+        if len(items) >= self.min_pooled:
+            with self._lock:
+                executor = self._start()
         if executor is None:
             return work(items)
         size = max(MIN_SLICE, -(-len(items) // (self.workers * SLICES_PER_WORKER)))
@@ -173,8 +187,9 @@ class PagePool:
             parts = list(executor.map(work, slices))
         except Exception:  # a broken pool must not cost the batch: do it here instead
             log.exception("worker pool failed; running this batch in-process")
-            self.close()
-            self._broken = True
+            with self._lock:
+                self._shutdown()
+                self._broken = True
             return work(items)
         return [r for part in parts for r in part]
 
@@ -195,6 +210,10 @@ class PagePool:
 
     def close(self) -> None:
         """Stop the worker processes, if any started."""
+        with self._lock:
+            self._shutdown()
+
+    def _shutdown(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None

@@ -51,8 +51,10 @@ def test_small_batches_stay_in_process() -> None:
 def test_start_launches_the_workers_only_for_batches_worth_them() -> None:
     with page_pool(2, min_pooled=5) as pool:
         pool.start(4)
-        assert pool._executor is None
+        assert pool._starter is None and pool._executor is None
         pool.start(5)
+        assert pool._starter is not None
+        pool._starter.join(timeout=60)
         assert pool._executor is not None
         assert len(pool.run(_outcomes(6))) == 7
 
@@ -68,6 +70,8 @@ def test_a_pool_that_cannot_start_leaves_the_work_in_process(
     monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
     with page_pool(2, min_pooled=2) as pool:
         pool.start(9)
+        assert pool._starter is not None
+        pool._starter.join(timeout=60)
         assert pool._executor is None and not pool.will_pool(9)
         assert len(pool.run(_outcomes(9))) == 10
 
