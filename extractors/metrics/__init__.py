@@ -21,7 +21,7 @@ from schemas.records import Observation
 __all__ = ["EXTRACTOR_VERSION", "extract"]
 
 #: Bump when the same text would yield different observations.
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 
 # Plausible ranges, the same as the validation suite's (expectations/observations.json),
 # so that a misread scale is dropped here rather than quarantined later.

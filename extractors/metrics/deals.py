@@ -9,7 +9,7 @@ revenues, market sizes and forecasts are not AI investment totals.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.metrics.currency import to_usd
 from extractors.metrics.document import (
@@ -80,7 +80,7 @@ _ALL_SECTOR = re.compile(
     r"\b(?:overall\s+(?:\w+\s+)?(?:venture|VC|startup|funding|investment|tech|market)|all[\s-]sectors?|"
     r"across\s+(?:all\s+)?(?:sectors|industries)|total\s+venture|broader|entire|"
     r"global\s+venture|all\s+(?:[\w.-]+\s+){0,2}(?:start-?ups|companies|firms|sectors|industries)|"
-    r"tech\s+sector|technology\s+sector)\b",
+    r"tech\s+sector|technology\s+sector|nationwide|across\s+the\s+(?:country|economy))\b",
     re.IGNORECASE,
 )
 # A clause with a funding word of its own but no AI word is about something else.
@@ -100,6 +100,9 @@ _CONTINUATION = re.compile(
     # "Funding in China fell to $1.2bn": the same measure for another country.
     r"(?:Funding|Investment|Financing|Deals?|Deal\s+count|Deal\s+volume)\s+(?:in|to|for|into)\s+"
     r"(?:the\s+)?[A-Z][\w.]*|"
+    # "Disclosed investment followed the same arc, dropping from ...": the same story's money.
+    r"(?:(?:Disclosed|Private|Venture)\s+)?(?:investment|funding|financing)\s+(?:followed|fell|rose|"
+    r"dropped|climbed|grew|slumped|jumped|surged|declined|reached|totall?ed|came|was|hit|amounted)|"
     r"(?:The\s+)?(?i:deal|transaction|round|investment|funding)\s+"
     r"(?:count|volume|tally|numbers?|total|value)s?|"
     # "China's total came to $7.8bn", "America's tally": a country's figure, just compared.
@@ -109,10 +112,44 @@ _CONTINUATION = re.compile(
 # "China came second with $17bn", "the UK was third at $4bn", "followed by China".
 _RANK = re.compile(
     r"\b(?:(?:came|ranked|was|were|is|finished|placed|stood)\s+(?:a\s+)?(?:distant\s+|close\s+)?"
-    r"(?:second|third|fourth|fifth|next|last)|followed\s+(?:by|with)|trail(?:ed|ing)|"
+    r"(?:second|third|fourth|fifth|next|last)|followed\s+(?:by|with|at|on)|trail(?:ed|ing)|"
     r"next\s+(?:came|was))\b",
     re.IGNORECASE,
 )
+# "Japan, the world's fourth-largest economy, managed only $680m": in a run of country
+# totals, a sentence that opens with a country is that country's figure.
+_COUNTRY_LEAD = re.compile(
+    r"\s*(?:,|['’]s\b|\s+(?:was|had|managed|drew|attracted|got|saw|took|came|stood|raised|"
+    r"recorded|logged|counted)\b)"
+)
+# "South Korea and India each attracted about $1.4bn": one figure for every country listed.
+_EACH = re.compile(r"\s+each\b", re.IGNORECASE)
+_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?")
+# "A year later the US figure had risen to $67bn": the year after the topic's.
+_YEAR_LATER = re.compile(
+    r"(?:A|One)\s+year\s+(?:later|on)|The\s+(?:following|next)\s+year|By\s+the\s+next\s+year",
+    re.IGNORECASE,
+)
+# "nearly half of the $55.6bn invested nationwide": the whole the AI figure is a part of.
+_PART_OF = re.compile(
+    r"\b(?:half|thirds?|quarters?|fifths?|tenths?|share|portion|fraction|%|per\s?cent|percent)\s+"
+    r"of\s+(?:the|all|a|its|their)?\s*$|\bout\s+of\s+(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+# "Between 2013 and 2023, American AI companies drew $335bn": a fronted span of years
+# makes every figure of the sentence a sum over them.
+_FRONTED = re.compile(
+    r"(?:In\s+all\s+|All\s+told\s+)?(?:Between|From|Since|Over|In\s+the)\b[^,]{0,40},"
+)
+# "... 2,117 investment events in 2021, before the count fell to 1,294 in 2022 and to 842".
+_COUNT_MOVED = re.compile(
+    r"\bthe\s+(?:count|tally|number|total)\s+(?:\w+\s+){0,2}?(?:fell|rose|dropped|slipped|"
+    r"declined|climbed|grew|increased|jumped|shrank|was|reached|hit)\s+(?:to|at)?\s*"
+    r"(?:(?:about|around|roughly|just)\s+)?$",
+    re.IGNORECASE,
+)
+_AND_TO = re.compile(r"[^.;$%]{0,30}\band\s+(?:then\s+)?(?:to|at)\s+$", re.IGNORECASE)
+_SAME_MEASURE = re.compile(r"\bthe\s+(?:count|tally|number|total|figure|sum)\b(?!\s+of\b)")
 _BETWEEN_THEM = re.compile(r"\b(?:between\s+them|combined|together|collectively)\b", re.IGNORECASE)
 _COMPANY_OPENER = re.compile(
     r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*\s+(?:AI|Labs?|Technologies|Inc)\b"
@@ -137,6 +174,18 @@ _DEALS_THEN_COUNT = re.compile(
     r"\b(?:to|at|reached|hit|totall?ed|numbered|was|were)\s+(?:about\s+|around\s+|some\s+|just\s+)?$",
     re.IGNORECASE,
 )
+_ELLIPSIS = re.compile(
+    r"\b(?:while|whereas|and|but)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+)?[A-Z][\w.]*['’]s?\s+"
+    r"(?:[\w-]+\s+){0,6}?(?:to|at|was|were|reached|hit|numbered)\s+"
+    r"(?:(?:about|around|roughly|some|just|only)\s+)?$"
+)
+# "fell to 1,420 from 1,650 a quarter earlier": a figure for a stretch other than a year
+# back, which the count's own period cannot date.
+_OTHER_STRETCH = re.compile(
+    r"\s*,?\s*(?:(?:a|one|the)\s+(?:quarter|month|week|half)\s+(?:earlier|before|ago|prior)|"
+    r"(?:in\s+)?the\s+(?:previous|prior|preceding|last)\s+(?:quarter|month|week|half))",
+    re.IGNORECASE,
+)
 _COMPARED_COUNT = re.compile(
     r"\b(?:than|from|against|versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+)?"
     r"(?:(?:about|around|roughly|some|nearly)\s+)?$",
@@ -159,7 +208,8 @@ def _year_back(a: Analysed, q: Quantity) -> bool:
     """Whether "a year earlier" (or the like) follows the figure and its noun."""
     pos = q.end
     tail = _FIGURE_TAIL.match(a.text, pos)
-    if tail is not None:
+    # "fell to 210 from 245 a year earlier": a count after a count is the one compared.
+    if tail is not None and not (q.kind == "count" and tail.group(0).lstrip().startswith("from")):
         pos = tail.end()
     noun = _DEAL_NOUN.match(a.text[pos:])
     if noun is not None:
@@ -223,6 +273,11 @@ def _country_for(a: Analysed, q: Quantity, ci: int) -> str | None:
             for m in countries
             if m.start < a0 and not _SOURCE_CLAUSE.match(a.clause_text(a.clause_at(m.start)))
         ]
+        if earlier:
+            return earlier[-1].entity.name
+    # "..., before the count fell to 1,294": the measure just given, so its country.
+    if _SAME_MEASURE.search(a.text, a0, b0):
+        earlier = [m for m in countries if m.start < a0]
         if earlier:
             return earlier[-1].entity.name
     # A country in a clause that has its own amount belongs to that amount, unless
@@ -333,13 +388,14 @@ def _base_period(a: Analysed, q: Quantity, ci: int, topic: Topic | None) -> tupl
     return None, False
 
 
-def _stated_period(a: Analysed) -> str | None:
-    """The period a sentence gives its amounts of money, if one is attached to them."""
+def _stated_period(a: Analysed, used: set[tuple[int, int]]) -> str | None:
+    """The period a sentence gives its amounts of money, if one is attached to them; a
+    funding round's month ("a $600m round in June") dates the round, not the totals."""
     for p in a.periods:
         if not p.period or p.comparison or p.future or len(p.period) == 10:
             continue
         bound = _bound_to(a, p)
-        if bound is not None and bound.kind == "money":
+        if bound is not None and bound.kind == "money" and (a.index, bound.start) not in used:
             return p.period
     return None
 
@@ -387,17 +443,38 @@ def _deal_count(a: Analysed, q: Quantity) -> bool:
         before,
     ):
         return True
+    earlier = [x for x in a.quantities if x.kind == "count" and x.end <= q.start]
+    if (
+        _COUNT_MOVED.search(before)
+        or (earlier and _AND_TO.fullmatch(a.text, earlier[-1].end, q.start))
+    ) and any(_deal_count(a, x) for x in earlier):
+        return True
+    # "the number of US AI deals rose 8% to 1,710, while China's fell to 310".
+    if _ELLIPSIS.search(before) and any(
+        x.kind == "count" and x.start < q.start and _deal_count(a, x) for x in a.quantities
+    ):
+        return True
     if _DEALS_THEN_COUNT.search(before) and not re.match(
         r"\s*(?:%|percent|per cent)", a.text[q.end :]
     ):
         return True
-    # "113 deals this year, 20 per cent fewer than the 143 recorded in 2023".
+    # "113 deals this year, 20 per cent fewer than the 143 recorded in 2023"; "the number
+    # of AI rounds fell to 210 from 245".
     return bool(
         _COMPARED_COUNT.search(before)
         and not _DEAL_NOUN.match(a.text[q.end :])
         and not re.match(r"\s*(?:%|percent|per cent|times)", a.text[q.end :])
         and any(
-            x is not q and x.kind == "count" and _DEAL_NOUN.match(a.text[x.end :])
+            x is not q
+            and x.kind == "count"
+            and (
+                _DEAL_NOUN.match(a.text[x.end :])
+                or (
+                    x.start < q.start
+                    and not _OTHER_STRETCH.match(a.text, q.end)
+                    and _deal_count(a, x)
+                )
+            )
             for x in a.quantities
         )
     )
@@ -407,17 +484,31 @@ def extract_deals(doc: Document, used: set[tuple[int, int]]) -> list[Observation
     """AI investment totals and deal counts by country and period."""
     out: list[Observation] = []
     topic: Topic | None = None
+    # The year the story last named: a total given without any date is for it, unless
+    # its own sentence names one.
+    context: str | None = None
     for a in doc.prose():
+        own = _years(a)
+        said = own[0] if own else context
+        context = own[-1] if own else context
         if topic is not None and a.index - topic.index > 2:
             topic = Topic(topic.index, None, topic.period, stale=True)
         if not any(q.kind in ("money", "count") for q in a.quantities):
             continue
         live = topic is not None and not topic.stale
+        later = _YEAR_LATER.match(a.text)
+        if later is not None and topic is not None and topic.period:
+            topic = Topic(topic.index, topic.country, shift_years(topic.period, 1), topic.stale)
+        lead = a.text
+        if later is not None:
+            lead = a.text[later.end() :].lstrip(" ,")
+            lead = lead[:1].upper() + lead[1:]
         # "That money was spread across 389 deals"; "China came second with $17bn".
         continuing = live and bool(
-            (_CONTINUATION.match(a.text) and _INVESTMENT_WORDS.search(a.text))
+            (_CONTINUATION.match(lead) and (_INVESTMENT_WORDS.search(a.text) or later))
             or (_RANK.search(a.text) and a.countries())
             or _TALLY.search(a.text)
+            or _country_lead(a)
         )
         if not (a.ai or continuing):
             continue
@@ -430,19 +521,57 @@ def extract_deals(doc: Document, used: set[tuple[int, int]]) -> list[Observation
             if q.kind == "count" and not _deal_count(a, q):
                 continue
             obs = _total(doc, a, q, topic, continuing)
-            if obs is not None:
-                found.append(obs)
+            if obs is None:
+                continue
+            if obs.period is None and said is not None:
+                obs = replace(obs, period=said)
+            found.append(obs)
+            found.extend(replace(obs, country=c) for c in _each_of(a, q, obs.country))
         found = [o for o in found if not _stated(o, out)]
         if found:
             out.extend(found)
             period = next((o.period for o in found if o.period), topic.period if topic else None)
             topic = Topic(a.index, found[-1].country, period)
-        elif (stated := _stated_period(a)) is not None:
+        elif (stated := _stated_period(a, used)) is not None:
             # "Global AI investment fell to $96bn in 2023": no country total, but the
             # year the next sentences' totals are for.
             country = topic.country if topic is not None and not topic.stale else None
             topic = Topic(a.index, country, stated, stale=country is None)
     return out + [o for o in _table_totals(doc) if not _stated(o, out)]
+
+
+def _years(a: Analysed) -> list[str]:
+    """The years of the time expressions in a sentence that date something."""
+    return [p.period[:4] for p in a.periods if p.period and not p.comparison and not p.future]
+
+
+def _country_lead(a: Analysed) -> bool:
+    """Whether the sentence opens with a country's name as its subject."""
+    first = a.mentions[0] if a.mentions else None
+    return bool(
+        first is not None
+        and first.start == 0
+        and first.entity.kind == "country"
+        and first.form == "name"
+        and first.entity.name not in _REGIONS
+        and _COUNTRY_LEAD.match(a.text, first.end)
+    )
+
+
+def _each_of(a: Analysed, q: Quantity, country: str | None) -> list[str]:
+    """The other countries of a list that "each" got the figure: "South Korea and India
+    each attracted about $1.4bn"."""
+    countries = [m for m in a.countries() if m.end <= q.start and m.form != "seat"]
+    if not countries or countries[-1].entity.name != country:
+        return []
+    if not _EACH.match(a.text, countries[-1].end):
+        return []
+    others: list[str] = []
+    i = len(countries) - 1
+    while i > 0 and _LIST_GLUE.fullmatch(a.text, countries[i - 1].end, countries[i].start):
+        i -= 1
+        others.append(countries[i].entity.name)
+    return [c for c in others if c != country and c not in _REGIONS]
 
 
 def _total(
@@ -457,6 +586,11 @@ def _total(
     if _WORTH.search(near) and not _DEALS_WORTH.search(near):
         return None
     if CUMULATIVE.search(a.text, max(a0, q.start - 60), min(b0, q.end + 40)):
+        return None
+    fronted = _FRONTED.match(a.text)
+    if fronted is not None and CUMULATIVE.search(a.text, 0, fronted.end()):
+        return None
+    if _PART_OF.search(a.text, max(0, q.start - 30), q.start):
         return None
     if PUBLIC_OFFERING.search(a.text, max(0, q.start - 80), min(len(a.text), q.end + 60)):
         return None

@@ -293,3 +293,95 @@ def test_changes_and_continuations() -> None:
     assert [(c, v) for c, v, _ in _totals(text)] == [("US", 27.7e9), ("CN", 1.2e9)]
     text = "In the first three quarters, China's AI industry saw 682 financing cases."
     assert _deals(text) == [("CN", 682, "2024-01/2024-09")]
+
+
+def test_count_compared_with_a_counted_number() -> None:
+    text = "In 2023 the number of AI funding rounds in Spain rose to 180 from 150 a year earlier."
+    assert _deals(text) == [("ES", 180, "2023"), ("ES", 150, "2022")]
+
+
+def test_a_rounds_month_does_not_date_later_totals() -> None:
+    text = (
+        "Italian AI start-ups raised $900 million in 2023. "
+        "Domestic lab Nova AI raised a $100 million round in June. "
+        "The number of AI deals in Italy fell to 90 from 120 a year earlier."
+    )
+    assert _deals(text) == [("IT", 90, "2023"), ("IT", 120, "2022")]
+
+
+def test_next_countries_of_a_ranking() -> None:
+    text = (
+        "Private AI investment in Sweden reached $2 billion in 2023. "
+        "Norway followed at $900 million and Denmark at $700 million."
+    )
+    assert _totals(text) == [("SE", 2e9, "2023"), ("NO", 900e6, "2023"), ("DK", 700e6, "2023")]
+
+
+def test_each_country_of_a_list_gets_the_figure() -> None:
+    text = "In 2023, Spain and Italy each drew about $500 million of AI investment."
+    assert sorted(_totals(text)) == [("ES", 500e6, "2023"), ("IT", 500e6, "2023")]
+
+
+def test_sentence_opening_with_a_country_continues_the_totals() -> None:
+    text = (
+        "Private AI investment in Germany came to $1.9 billion in 2023. "
+        "Austria, a much smaller market, managed $300 million."
+    )
+    assert _totals(text) == [("DE", 1.9e9, "2023"), ("AT", 300e6, "2023")]
+
+
+def test_possessive_country_takes_the_same_count() -> None:
+    text = "In 2024 the number of AI deals in Canada rose 5% to 420, while Israel's fell to 190."
+    assert _deals(text) == [("CA", 420, "2024"), ("IL", 190, "2024")]
+
+
+def test_a_year_later_is_the_year_after_the_topics() -> None:
+    text = (
+        "In 2021, private AI investment in South Korea was $3 billion. "
+        "A year later the figure had fallen to $2 billion."
+    )
+    assert _totals(text) == [("KR", 3e9, "2021"), ("KR", 2e9, "2022")]
+
+
+def test_the_count_moving_on_to_later_years() -> None:
+    text = (
+        "Japanese AI companies closed 500 deals in 2021, before the tally fell to 400 in 2022 "
+        "and to 350 in 2023."
+    )
+    assert _deals(text) == [("JP", 500, "2021"), ("JP", 400, "2022"), ("JP", 350, "2023")]
+
+
+def test_investment_sentence_continues_the_country() -> None:
+    text = (
+        "Korean AI companies recorded 300 investment deals in 2022. "
+        "Disclosed investment fell from 2 trillion won in 2022 to 1.5 trillion won in 2023."
+    )
+    assert [(c, p) for c, _, p in _totals(text)] == [("KR", "2022"), ("KR", "2023")]
+
+
+def test_fronted_span_of_years_is_a_cumulative_sum() -> None:
+    text = (
+        "Between 2015 and 2023, Canadian AI companies attracted $20 billion of private "
+        "investment, against $5 billion for Sweden."
+    )
+    assert _totals(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Canadian AI start-ups raised $2 billion in 2023, a third of the $6 billion invested "
+        "nationwide.",
+        "Canadian AI start-ups raised $2 billion in 2023 out of $6 billion invested in start-ups.",
+    ],
+)
+def test_the_whole_an_ai_total_is_part_of(text: str) -> None:
+    assert _totals(text) == [("CA", 2e9, "2023")]
+
+
+def test_undated_total_takes_the_year_the_story_named() -> None:
+    text = (
+        "Trackers disagree about how 2024 went for AI start-ups. "
+        "The number of AI deals in Israel fell to 190, one count shows."
+    )
+    assert _deals(text) == [("IL", 190, "2024")]
