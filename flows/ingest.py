@@ -91,9 +91,23 @@ class SourceReport:
 
     def add(self, outcomes: Sequence[FetchOutcome], counts: SaveCounts) -> None:
         """Count one processed slice of the source's URLs."""
-        self.urls_seen += len(outcomes)
-        self.fetched += sum(o.page is not None for o in outcomes)
-        self.counts.add(counts)
+        fetched = sum(o.page is not None for o in outcomes)
+        self.add_slice(StoredSlice(len(outcomes), fetched, counts))
+
+    def add_slice(self, stored: StoredSlice) -> None:
+        """Count one stored slice."""
+        self.urls_seen += stored.urls
+        self.fetched += stored.fetched
+        self.counts.add(stored.counts)
+
+
+@dataclass(slots=True)
+class StoredSlice:
+    """What storing one slice did: its URLs, how many had a body, and the store's counts."""
+
+    urls: int
+    fetched: int
+    counts: SaveCounts
 
 
 def fetch_config(settings: Settings) -> Any:
@@ -325,22 +339,27 @@ def parse_slice(
     outcomes: Batch[list[FetchOutcome]], pool: PagePool | None, archive_dir: Path
 ) -> Batch[list[PageResult]]:
     """Archive, parse and extract one fetched slice in the worker processes, and validate it."""
-    return Batch(parse_outcomes(outcomes.items, pool, archive_dir))
+    return Batch(parse_outcomes(outcomes.take(), pool, archive_dir))
 
 
 @task(name="store", cache_policy=NO_CACHE)
 def store_slice(
     store: Store, run_id: str, results: Batch[list[PageResult]], source_ids: dict[str, int]
-) -> SaveCounts:
-    """Store one parsed and validated slice."""
-    return store_results(store, run_id, results.items, source_ids)
+) -> StoredSlice:
+    """Store one parsed and validated slice (each URL has exactly one result)."""
+    items = results.take()
+    fetched = sum(r.outcome.page is not None for r in items)
+    return StoredSlice(len(items), fetched, store_results(store, run_id, items, source_ids))
 
 
-def _finish_slice(job: tuple[FetchPlan, Any, Any], reports: dict[str, SourceReport]) -> None:
-    """Wait until the oldest slice in flight is stored and count it."""
-    plan, fetched, stored = job
-    counts = stored.result()
-    reports[plan.source.name].add(fetched.result().items, counts)
+def _finish_slice(job: tuple[FetchPlan, Any], reports: dict[str, SourceReport]) -> None:
+    """Wait until the oldest slice in flight is stored and count it.
+
+    Only the store's future is kept: holding the fetch's would keep a slice's
+    bodies in memory until then.
+    """
+    plan, stored = job
+    reports[plan.source.name].add_slice(stored.result())
 
 
 def warm_up_validation() -> None:
@@ -438,7 +457,7 @@ def ingest(
             for links in _slices(plan.to_fetch, settings.fetch_chunk, ramp=True)
         ]
         ahead = 3
-        in_flight: deque[tuple[FetchPlan, Any, Any]] = deque()
+        in_flight: deque[tuple[FetchPlan, Any]] = deque()
         previous: Any = None
         # One slice of a source downloads at a time, so the first arrives as soon as
         # it can; slices of different sources (other hosts) download side by side.
@@ -460,7 +479,7 @@ def ingest(
                 store, run_id, parsed, ctx.source_ids, wait_for=[previous] if previous else None
             )
             previous = stored
-            in_flight.append((plan, fetched, stored))
+            in_flight.append((plan, stored))
             if len(in_flight) >= ahead:
                 _finish_slice(in_flight.popleft(), reports)
         while in_flight:

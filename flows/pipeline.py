@@ -80,6 +80,13 @@ class Batch(Generic[T]):
     def __init__(self, items: T) -> None:
         self.items = items
 
+    def take(self) -> T:
+        """The items, handed over: the batch is left empty, so that a future or task
+        Prefect still holds upstream no longer keeps a slice's pages in memory."""
+        items = self.items
+        del self.items  # reading it again is an error, not a silent empty batch
+        return items
+
 
 def archive_pages(outcomes: Sequence[FetchOutcome], archive_dir: Path) -> list[FetchOutcome]:
     """Write every body read to the raw archive; each such outcome carries its digest.

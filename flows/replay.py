@@ -110,13 +110,13 @@ def reread_batch(
     archive_dir: Path, rows: Batch[list[dict[str, Any]]], pool: PagePool | None = None
 ) -> Batch[Reread]:
     """Re-read, re-extract and validate one batch of stored articles."""
-    return Batch(reread_rows(archive_dir, rows.items, pool))
+    return Batch(reread_rows(archive_dir, rows.take(), pool))
 
 
 @task(name="store-replayed", cache_policy=NO_CACHE)
 def store_batch(store: Store, reread: Batch[Reread], extractor_version: str) -> ReplayBatch:
     """Store one re-read batch."""
-    return store_reread(store, reread.items, extractor_version)
+    return store_reread(store, reread.take(), extractor_version)
 
 
 @flow(name="replay", log_prints=True)

@@ -20,3 +20,12 @@ def test_ramp_makes_the_first_slice_a_quarter_when_there_is_more_than_one() -> N
     assert [len(p) for p in _slices(list(range(1000)), 500, ramp=True)] == [125, 500, 375]
     assert [len(p) for p in _slices(list(range(400)), 500, ramp=True)] == [400]
     assert [len(p) for p in _slices(list(range(1000)), 500)] == [500, 500]
+
+
+def test_a_batch_is_handed_over_once() -> None:
+    from flows.pipeline import Batch
+
+    batch = Batch([1, 2, 3])
+    assert batch.take() == [1, 2, 3]
+    with pytest.raises(AttributeError):
+        batch.take()
