@@ -21,7 +21,7 @@ Who | Measure | Direction") give one event per row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.metrics.document import Analysed, Document
 from extractors.metrics.entities import Mention, find_mentions, gazetteer, proper_name_at
@@ -143,12 +143,14 @@ _BAN = re.compile(
     re.IGNORECASE,
 )
 _RESTRICT = re.compile(
-    rf"\b(?:restrict\w*|export\s+controls?|controls?\s+on\s+{_W}{{0,3}}exports?|curbs?|curbed|curbing|"
+    rf"\b(?:restrict\w*|export\s+controls?|controls?\s+(?:of\s+(?:its|their)\s+own\s+)?on\b|"
+    rf"curbs?|curbed|curbing|"
     rf"limits?\s+on|limit(?:ed|s|ing)?\s+{_W}{{0,3}}(?:exports?|sales|access|shipments)|"
-    rf"cap(?:s|ped|ping)?\s+(?:the\s+)?(?:number|amount|volume|quantity|computing|exports?|imports?)|"
+    rf"cap(?:s|ped|ping)?\s+(?:the\s+)?{_W}{{0,2}}(?:number|amount|volume|quantity|computing|exports?|"
+    rf"imports?)|"
     rf"caps\s+on|block(?:s|ed|ing)?\s+{_W}{{0,3}}(?:exports?|sales|access|shipments)|block\s+on|"
     rf"cut(?:s|ting)?\s+off|crack(?:ed|s|ing)?\s+down|clamp(?:ed|s|ing)?\s+down|hobbl\w+|"
-    rf"chok(?:e|ed|ing)\w*|Entity\s+List|licen[cs]e\s+requirements?|apply\s+for\s+licen[cs]es|"
+    rf"chok(?:e|ed|ing)\w*|Entity\s+List|licen[cs]e\s+requirements?|apply\s+for\s+{_W}{{0,3}}licen[cs]es|"
     rf"(?:requir|need)\w*\s+{_W}{{0,3}}(?:licen[cs]es?|permits?)|sanction\w*|deny\w*\s+access|"
     rf"denied\s+access|prevent(?:s|ed|ing)?\s+{_W}{{0,4}}from|"
     rf"presumption\s+of\s+denial|export\s+rules|revok\w+|withdr[ae]w\w*\s+{_W}{{0,2}}licen[cs]es?|"
@@ -157,7 +159,7 @@ _RESTRICT = re.compile(
     rf"discourag\w+|(?:told|ordered|urged|instructed|asked|directed|advised)\s+(?:[\w'’-]+,?\s+){{1,8}}?(?:to\s+)?(?:stop|halt|avoid|"
     rf"suspend|cancel)|(?:add(?:ed|s|ing)?|plac(?:ed|es|ing)|put(?:s|ting)?)\s+{_WC}{{1,12}}"
     rf"(?:to|on)\s+(?:its|the|a)\s+{_W}{{0,2}}"
-    rf"(?:list|blacklist))",
+    rf"(?:list|blacklist|controls|restrictions|curbs))",
     re.IGNORECASE,
 )
 #: A verb that enacts a measure, as opposed to a noun that names one.
@@ -166,8 +168,11 @@ _ENACTS = re.compile(
     rf"bar\s+(?=[\w'’-]+\s+from\b)|"
     rf"prohibit(?:ed|s|ing)?|curbed|curbing|blocked|blocking|relax\w*|lift(?:ed|s|ing)|eased|easing|"
     rf"rescind\w*|scrap\w*|suspend\w*|revok\w+|granted|granting|grants|approved|cleared|"
-    rf"permitted|allowed|resum\w+|(?:requir|need)\w*\s+{_W}{{0,3}}licen[cs]es?|apply\s+for\s+"
-    rf"licen[cs]es|(?:impos|publish|issu|unveil|introduc|announc|adopt|finaliz|roll(?:ed)?\s+out|"
+    rf"permitted|allowed|resum\w+|(?:requir|need)\w*\s+{_W}{{0,3}}(?:licen[cs]es?|permits?)|"
+    rf"plac(?:ed|es|ing)\s+{_WC}{{1,8}}under\s+{_W}{{0,2}}(?:export\s+)?controls?|apply\s+for\s+"
+    rf"{_W}{{0,3}}licen[cs]es|clos(?:e|ed|es|ing)\s+{_W}{{0,2}}loopholes?|"
+    rf"(?:faced?|faces|facing|subject\s+to)\s+new\s+{_W}{{0,2}}(?:licen[cs]e\s+requirements?|rules?|"
+    rf"restrictions|curbs|controls)|(?:impos|publish|issu|unveil|introduc|announc|adopt|finaliz|roll(?:ed)?\s+out|"
     rf"enact|add|expand|extend)\w*\s+{_W}{{0,6}}(?:rules?|controls?|restrictions|curbs|ban|"
     rf"regulations?|framework|guidance|limits|licen[cs]es?|requirements?|package|list|blacklist)|"
     rf"add(?:ed|s|ing)?\s+{_WC}{{1,12}}to\s+(?:its|the|a)\s+|"
@@ -175,7 +180,7 @@ _ENACTS = re.compile(
     rf"(?:entity\s+list|blacklist|export\s+control\s+list)|cap(?:s|ped|ping)?\b|"
     rf"limit(?:ed|ing)?\s+(?!on\b)|block(?:ed|ing)?\s+(?!on\b)|maintain\w*\s+(?:a\s+)?block|moved\s+{_W}{{0,8}}"
     rf"to\s+case-by-case|no\s+longer\s+(?:approve|allow|permit)|not\s+permitted|"
-    rf"(?:told|instructed|informed|ordered)\s+{_W}{{1,6}}(?:that|to)\b|"
+    rf"(?:told|instructed|informed|ordered)\s+{_W}{{1,8}}?(?:that|to)\b|"
     rf"(?:rules?|controls?|restrictions|curbs|ban|requirements?|regulations?)\s+{_W}{{0,2}}"
     rf"(?:imposed|introduced|issued|announced|published|adopted|unveiled|enacted|placed)\b|"
     rf"issu\w+\s+{_W}{{0,4}}(?:rule|guidance))\b",
@@ -255,6 +260,11 @@ _CRITICISM = re.compile(
     r"protest\w*|complain\w*|accus\w+|blam\w+|lambast\w*)\b[^.;]*$",
     re.IGNORECASE,
 )
+_ANTICIPATED = re.compile(
+    r"\b(?:before|ahead\s+of|in\s+anticipation\s+of|in\s+case\s+of|for\s+fear\s+of)\s+"
+    r"(?:any\s+|possible\s+|potential\s+|new\s+|more\s+|the\s+)?$",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(
     r"\b(?:without|no|free\s+of|exempt\s+from|despite|not|never)\s+(?:\w+\s+)?$|n['’]t\s+(?:\w+\s+)?$",
     re.IGNORECASE,
@@ -308,7 +318,11 @@ _SECOND_MOVE = re.compile(
     r",?\s+(?:(?:a|one|two|three|several)\s+(?:days?|weeks?|months?)\s+|days\s+|weeks\s+|"
     r"shortly\s+|just\s+|soon\s+)?(?:after|before|while|whereas)\s+(?=[A-Z])|"
     r",\s+and\s+(?=(?:(?:in|by|from)\s+(?:19|20)\d\d\s+|later\s+|then\s+)?[A-Z])|"
-    r",\s+when\s+(?=[A-Z])"
+    r",\s+when\s+(?=[A-Z])|"
+    r",\s+but\s+(?=(?:the\s+|its\s+)?(?:[a-z-]+\s+){0,2}?(?:[A-Z]|(?:administration|government|"
+    r"department|ministry|regulators?|officials)\b))|,\s+(?:and\s+)?then\s+|"
+    r"\s+and\s+(?=(?:also\s+)?(?:placed|added|put|blacklisted)\s+[^.;]{0,80}?\b(?:[Ee]ntity\s+[Ll]ist|"
+    r"blacklist)\b)"
 )
 # "the controls on rare earths it announced on October 9": an earlier measure referred to.
 _EARLIER_MEASURE = re.compile(
@@ -725,12 +739,21 @@ def _export_events(a: Analysed, ctx: _Context, chips: bool) -> list[Event]:
             and bool(_REFERRED_SALES.search(text))
             and _named_actor(a, 0, len(text))
         )
+        # In a story about chips, a named government's enacted move ("the Commerce
+        # Department had ordered the design software makers to stop supplying ...") is
+        # about chips and chipmaking.
+        ordered = (
+            ctx.chip_article
+            and any(m.entity.kind == "government" for m in a.mentions)
+            and bool(_ENACTS.search(text))
+        )
         # In a story about chips, a move on a chipmaker ("licences would be granted to
         # Nvidia") is about its chips.
         if not (
             regime
             or listed
             or referred
+            or ordered
             or (chip_firm and (ctx.chip_article or _LISTING.search(text)))
         ):
             return []
@@ -745,11 +768,12 @@ def _export_events(a: Analysed, ctx: _Context, chips: bool) -> list[Event]:
         event = _export_event(a, ctx, start, end, whole=len(parts) == 1)
         if event is not None:
             events.append(event)
-    # Two moves only when the halves differ in who acts or when.
+    # Two moves only when the halves differ in who acts or when, or one is a listing.
     if second is not None and not (
         len(events) == 2
         and (
-            (
+            ("entity list" in events[0].specific) != ("entity list" in events[1].specific)
+            or (
                 events[0].actor != events[1].actor
                 and all(_named_actor(a, s0, s1) for s0, s1 in parts)
             )
@@ -764,8 +788,42 @@ def _export_events(a: Analysed, ctx: _Context, chips: bool) -> list[Event]:
         # "The rules are expected to expand curbs imposed in 2022, when Washington barred
         # ...": a move stated in one half stands when the whole reads as a possibility.
         events = [event] if event is not None else events[:1] if len(events) == 1 else []
+    if len(events) == 1 and len(parts) == 1:
+        events = _dated_list(a, events[0])
     events.extend(_earlier_measures(a, ctx, events))
     return events
+
+
+# "effective December 1", "from September 15": when a measure applies, not another one.
+_EFFECTIVE = re.compile(
+    r"\b(?:effective|tak(?:e|es|ing)\s+effect|took\s+effect|until|through|by|starting)\s+"
+    r"(?:on\s+|in\s+|from\s+)?$",
+    re.IGNORECASE,
+)
+_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _dated_list(a: Analysed, event: Event) -> list[Event]:
+    """One event per month a sentence dates with its year ("controls on gallium (August
+    2023), graphite (December 2023) and antimony (September 2024)", "the October 2022 and
+    October 2023 rules"): a list of measures."""
+    months: list[str] = []
+    for p in a.periods:
+        if (
+            p.period
+            and len(p.period) == 7
+            and not p.comparison
+            and p.period not in months
+            and _YEAR_IN.search(a.text, p.start, p.end)
+            and not _EFFECTIVE.search(a.text, max(0, p.start - 20), p.start)
+        ):
+            months.append(p.period)
+    if len(months) < 2 or event.group == "domestic":
+        return [event]
+    return [
+        replace(event, period=month, additional=event.additional or i > 0)
+        for i, month in enumerate(months)
+    ]
 
 
 def _named_actor(a: Analysed, start: int, end: int) -> bool:
@@ -789,6 +847,9 @@ def _export_event(a: Analysed, ctx: _Context, start: int, end: int, *, whole: bo
         return None
     action, at = found
     if _hypothetical(text, at) or _CRITICISM.search(text, max(start, at - 60), at):
+        return None
+    if _ANTICIPATED.search(text, max(start, at - 30), at):
+        # "rushed to buy tools before further curbs": a move expected, not made.
         return None
     if _COMPLY_WITH.search(text, max(start, at - 50), at):
         # "designed to comply with US export rules introduced in 2023": a constraint met.
@@ -931,6 +992,10 @@ def _same(a: Event, b: Event) -> bool:
     if ("entity list" in a.specific) != ("entity list" in b.specific):
         return False
     if b.strength < 2 or b.anaphoric:
+        return True
+    # "even as new US export rules shut it out", then "exports of its H20 would require a
+    # licence": a passing mention naming nothing is the measure stated after it.
+    if a.strength < 2 and not a.model_names and not a.specific:
         return True
     if b.additional:
         return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.extractors.metrics.helpers import run
@@ -274,3 +276,93 @@ def test_a_past_move_inside_a_forecast() -> None:
     )
     ((country, _, action, _),) = _events(text)
     assert (country, action) == ("US", "ban")
+
+
+def _acts(
+    text: str, published: str | None = None
+) -> list[tuple[str | None, str | None, str | None]]:
+    pub = dt.date.fromisoformat(published) if published else dt.date(2025, 9, 1)
+    return [(o.country, o.action, o.period) for o in run(text, "chip_export_event", published=pub)]
+
+
+def test_new_controls_on_an_item() -> None:
+    text = "Japan's trade ministry announced new controls on EUV mask inspection tools."
+    assert [a[:2] for a in _acts(text)] == [("JP", "restrict")]
+
+
+def test_a_list_of_dated_measures_is_one_event_each() -> None:
+    text = (
+        "Beijing has answered with controls of its own on gallium (August 2023), "
+        "graphite (December 2023) and antimony (September 2024)."
+    )
+    assert _acts(text) == [
+        ("CN", "restrict", "2023-08"),
+        ("CN", "restrict", "2023-12"),
+        ("CN", "restrict", "2024-09"),
+    ]
+    text = "These actions build on the October 2022 and October 2023 rules that restricted chips."
+    assert [a[2] for a in _acts(text)] == ["2022-10", "2023-10"]
+
+
+def test_an_effective_date_is_not_another_measure() -> None:
+    text = (
+        "In July 2023 China placed gallium under export controls, effective from "
+        "August 2023 onwards."
+    )
+    assert len(_acts(text)) == 1
+
+
+def test_a_reversal_after_but_or_then_is_a_second_move() -> None:
+    text = (
+        "In April 2025 Washington required licences for the H20 chip, then reversed course "
+        "in August by issuing licences."
+    )
+    assert [a[1] for a in _acts(text)] == ["restrict", "license"]
+    text = (
+        "The diffusion rule of January 2025 would have capped chip exports to most countries, "
+        "but the new administration rescinded it in May."
+    )
+    assert [a[1] for a in _acts(text)] == ["restrict", "relax"]
+
+
+def test_a_listing_joined_to_another_move() -> None:
+    text = (
+        "In December 2024 the department added HBM chips to the controls and placed 140 "
+        "Chinese entities on the Entity List."
+    )
+    assert len(_acts(text)) == 2
+
+
+def test_closing_loopholes_and_facing_new_requirements_are_stated_moves() -> None:
+    text = "An update in October 2023 closed loopholes, bringing the A800 chip under the rules."
+    assert [a[1] for a in _acts(text)] == ["tighten"]
+    text = "AMD said it faced new licence requirements for its MI308 chips."
+    assert [a[1] for a in _acts(text)] == ["restrict"]
+
+
+def test_apply_for_licences_with_words_between() -> None:
+    text = "ASML will have to apply for Dutch export licences to ship its DUV lithography systems."
+    assert [a[1] for a in _acts(text)] == ["restrict"]
+
+
+def test_curbs_only_anticipated_are_not_a_move() -> None:
+    text = "Chinese chipmakers rushed to buy lithography tools before further curbs."
+    assert _acts(text) == []
+
+
+def test_a_governments_order_in_a_chip_story() -> None:
+    text = (
+        "The US relaxed curbs on chip design software. The Commerce Department had ordered "
+        "the electronic design automation companies in late May to stop supplying Chinese "
+        "clients."
+    )
+    assert [a[1] for a in _acts(text)] == ["relax", "restrict"]
+
+
+def test_a_vague_mention_is_the_measure_stated_next() -> None:
+    text = (
+        "Nvidia's sales held up even as new US export rules shut it out of China. "
+        "The company said the US government told it that exports of its H20 chip to China "
+        "would require a licence."
+    )
+    assert len(_acts(text, "2025-04-20")) == 1
