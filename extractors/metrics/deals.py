@@ -38,13 +38,13 @@ _DEAL_NOUN = re.compile(
     r"equity|investment|funding|financing|disclosed|[\w-]+-stage|[\w-]+-related|startup|new|"
     r"separate|individual)\s+)*"
     r"(?:deals|investments|funding\s+rounds|financing\s+rounds|rounds|"
-    r"(?:funding|financing|investment)\s+(?:events|cases|deals)|financings|transactions|"
-    r"fundraisings)\b",
+    r"(?:funding|financing|investment)\s+(?:and\s+(?:funding|financing|investment)\s+)?"
+    r"(?:events|cases|deals)|financings|transactions|fundraisings)\b",
     re.IGNORECASE,
 )
 _NUMBER_OF_DEALS = re.compile(
     r"\b(?:number\s+of\s+(?:\w+\s+){0,3}(?:deals|investments|funding\s+rounds|rounds|transactions|"
-    r"(?:investment|financing|funding)\s+events)|(?:deal|transaction|round)\s+(?:count|volume|"
+    r"(?:investment|financing|funding)\s+(?:and\s+\w+\s+)?events)|(?:deal|transaction|round)\s+(?:count|volume|"
     r"tally|numbers?))\b",
     re.IGNORECASE,
 )
@@ -53,7 +53,7 @@ _DISTRACTOR = re.compile(
     r"\b(?:valu(?:ation|ed|ing)|average|median|mean|typical|"
     r"market\s+(?:cap\w*|value|size|share)|revenues?|sales|"
     r"profits?|income|earnings|loss(?:es)?|spen[dt]|spending|costs?|price[ds]?|fines?|budget|"
-    r"salar\w+|capex|capital\s+expenditures?|acqui\w+|bought|buy\w*|exports?|imports?|"
+    r"salar\w+|capex|capital\s+expenditures?|acqui\w+|M&A|mergers?|bought|buy\w*|exports?|imports?|"
     r"subsid\w*|grants?|stimulus|loans?|debt|bonds?|IPOs?|listings?|data\s+cent(?:er|re)s?|"
     r"compute|fund\s+of|a\s+[\w$.\s]{0,20}fund\b|market\s+(?:will|is|was|could)|"
     r"forecasts?|projected|expected|estimates?\s+(?:that|the)|could\s+reach|will\s+(?:reach|grow|be)|"
@@ -150,6 +150,7 @@ _COUNT_MOVED = re.compile(
 )
 _AND_TO = re.compile(r"[^.;$%]{0,30}\band\s+(?:then\s+)?(?:to|at)\s+$", re.IGNORECASE)
 _SAME_MEASURE = re.compile(r"\bthe\s+(?:count|tally|number|total|figure|sum)\b(?!\s+of\b)")
+_SECTOR = re.compile(r"\bthe\s+(?:sector|industry|field|space|segment)\b", re.IGNORECASE)
 _BETWEEN_THEM = re.compile(r"\b(?:between\s+them|combined|together|collectively)\b", re.IGNORECASE)
 _COMPANY_OPENER = re.compile(
     r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*\s+(?:AI|Labs?|Technologies|Inc)\b"
@@ -487,7 +488,11 @@ def extract_deals(doc: Document, used: set[tuple[int, int]]) -> list[Observation
     # The year the story last named: a total given without any date is for it, unless
     # its own sentence names one.
     context: str | None = None
+    about_ai = False
     for a in doc.prose():
+        # "Start-ups in the sector closed 1,150 deals": the AI of the sentence before.
+        sector = about_ai and bool(_SECTOR.search(a.text))
+        about_ai = a.ai
         own = _years(a)
         said = own[0] if own else context
         context = own[-1] if own else context
@@ -510,6 +515,7 @@ def extract_deals(doc: Document, used: set[tuple[int, int]]) -> list[Observation
             or _TALLY.search(a.text)
             or _country_lead(a)
         )
+        continuing = continuing or (sector and bool(_INVESTMENT_WORDS.search(a.text)))
         if not (a.ai or continuing):
             continue
         if not (_INVESTMENT_WORDS.search(a.text) or continuing):
@@ -642,8 +648,8 @@ def _total(
 # as "United States | 47.4 | 67.2": one total per country and year column.
 
 _TABLE_DEALS = re.compile(
-    r"\b(?:deals|rounds|transactions|financings|funding\s+events|investment\s+events|"
-    r"number\s+of\s+(?:deals|investments))\b",
+    r"\b(?:deals|rounds|transactions|financings|(?:funding|investment|financing)\s+(?:events|cases)|"
+    r"deal\s+(?:count|volume|numbers?)|number\s+of\s+(?:deals|investments))\b",
     re.IGNORECASE,
 )
 _TABLE_MONEY = re.compile(
@@ -651,10 +657,13 @@ _TABLE_MONEY = re.compile(
 )
 _TABLE_NOT_TOTAL = re.compile(
     r"\b(?:valuations?|revenues?|sales|market\s+(?:cap\w*|value|size|share)|spending|capex|"
-    r"exports?|imports?|share|%|per\s*cent|change|growth|companies|startups|start-ups|firms|"
+    r"exports?|imports?|share|%|per\s*cent|change|growth|newly\s+funded|"
     r"unicorns|forecasts?|projected)\b|%",
     re.IGNORECASE,
 )
+# "Newly funded AI companies" counts companies; "Venture capital raised by AI start-ups,
+# $bn" is money all the same.
+_TABLE_COMPANIES = re.compile(r"\b(?:companies|startups|start-ups|firms)\b", re.IGNORECASE)
 
 
 def _cell_country(cell: str) -> str | None:
@@ -684,7 +693,7 @@ def _table_cell(
 ) -> Observation | None:
     """The total one cell gives, read with its column header and the caption."""
     context = f"{table.caption} {head}"
-    if _TABLE_NOT_TOTAL.search(head) or not cell:
+    if _TABLE_NOT_TOTAL.search(head) or _TABLE_COMPANIES.search(head) or not cell:
         return None
     deals = bool(_TABLE_DEALS.search(head)) or (
         not _TABLE_MONEY.search(head) and not unit_of(head) and bool(_TABLE_DEALS.search(context))
@@ -743,6 +752,12 @@ def _table_totals(doc: Document) -> list[Observation]:
         if not (_TABLE_DEALS.search(context) or _TABLE_MONEY.search(context)):
             continue
         if _TABLE_NOT_TOTAL.search(table.caption):
+            continue
+        if _TABLE_COMPANIES.search(table.caption) and not (
+            _TABLE_DEALS.search(table.caption)
+            or _TABLE_MONEY.search(table.caption)
+            or unit_of(table.caption)
+        ):
             continue
         caption_period = _cell_period(table.caption, doc)
         by_row = [(_cell_country(r.cells[0]), r) for r in table.rows]

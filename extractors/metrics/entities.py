@@ -169,11 +169,14 @@ def _lookup(
     return None
 
 
-_COMPOUND = re.compile(r"([A-Za-z.]+)-(?:born|trained|educated|origin|raised|made)\b")
+_COMPOUND = re.compile(
+    r"([A-Za-z.]+)-(?:born|trained|educated|origin|raised|made|based|headquartered)\b"
+)
 
 
 def _compound_demonym(text: str, start: int, end: int) -> Mention | None:
-    """ "Indian-born", "US-trained", "Chinese-made": the country of a compound adjective."""
+    """ "Indian-born", "US-trained", "Chinese-made", "UK-based": the country of a compound
+    adjective."""
     m = _COMPOUND.match(text, start, end)
     if m is None:
         return None

@@ -385,3 +385,44 @@ def test_undated_total_takes_the_year_the_story_named() -> None:
         "The number of AI deals in Israel fell to 190, one count shows."
     )
     assert _deals(text) == [("IL", 190, "2024")]
+
+
+def test_country_based_companies() -> None:
+    text = "UK-based AI start-ups raised $4.5 billion across 480 deals in 2024."
+    assert _totals(text) == [("GB", 4.5e9, "2024")]
+    assert _deals(text) == [("GB", 480, "2024")]
+
+
+def test_investment_and_financing_events() -> None:
+    text = "China's AI sector saw 1,150 investment and financing events in 2024."
+    assert _deals(text) == [("CN", 1150, "2024")]
+
+
+def test_mergers_are_not_venture_totals() -> None:
+    text = "AI M&A deals in the US were worth $30 billion in 2024."
+    assert _totals(text) == []
+
+
+def test_the_sector_of_the_sentence_before() -> None:
+    text = (
+        "China is pouring state money into artificial intelligence. "
+        "Chinese start-ups in the sector closed 1,150 financing deals in 2024, ITJuzi said."
+    )
+    assert _deals(text) == [("CN", 1150, "2024")]
+
+
+def test_tables_of_money_raised_by_start_ups_and_of_financing_events() -> None:
+    text = (
+        "Funding rose again last year.\n\n"
+        "Venture capital raised by AI start-ups, $ billion\n"
+        "Country | 2023 | 2024\n"
+        "United States | 67.2 | 109.1\n\n"
+        "AI financing events by country\n"
+        "Country | 2023 | 2024\n"
+        "China | 232 | 310\n\n"
+        "Newly funded AI companies\n"
+        "Country | 2023 | 2024\n"
+        "China | 122 | 150\n"
+    )
+    assert _totals(text) == [("US", 67.2e9, "2023"), ("US", 109.1e9, "2024")]
+    assert _deals(text) == [("CN", 232, "2023"), ("CN", 310, "2024")]

@@ -59,3 +59,10 @@ def test_name_before() -> None:
     text = "Meanwhile Zeta Labs raised"
     span = name_before(text, text.index(" raised"), find_mentions(text))
     assert span is not None and text[span[0] : span[1]] == "Zeta Labs"
+
+
+def test_country_based_compounds() -> None:
+    found = [
+        (m.text, m.entity.name, m.form) for m in find_mentions("UK-based and Israel-based firms")
+    ]
+    assert found == [("UK", "GB", "adjective"), ("Israel", "IL", "adjective")]
