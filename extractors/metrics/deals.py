@@ -36,10 +36,11 @@ _INVESTMENT_WORDS = re.compile(
 _DEAL_NOUN = re.compile(
     r"^\s*(?:(?:AI|A\.I\.|artificial\s+intelligence|generative\s+AI|GenAI|venture|VC|private|"
     r"equity|investment|funding|financing|disclosed|[\w-]+-stage|[\w-]+-related|startup|new|"
-    r"separate|individual)\s+)*"
+    r"separate|individual|such|similar)\s+)*"
     r"(?:deals|investments|funding\s+rounds|financing\s+rounds|rounds|"
     r"(?:funding|financing|investment)\s+(?:and\s+(?:funding|financing|investment)\s+)?"
-    r"(?:events|cases|deals)|financings|transactions|fundraisings)\b",
+    r"(?:events|cases|deals)|financings|transactions|fundraisings|"
+    r"(?<=such\s)(?:events|cases))\b",
     re.IGNORECASE,
 )
 _NUMBER_OF_DEALS = re.compile(
@@ -150,6 +151,13 @@ _COUNT_MOVED = re.compile(
 )
 _AND_TO = re.compile(r"[^.;$%]{0,30}\band\s+(?:then\s+)?(?:to|at)\s+$", re.IGNORECASE)
 _SAME_MEASURE = re.compile(r"\bthe\s+(?:count|tally|number|total|figure|sum)\b(?!\s+of\b)")
+_PERIOD_LEAD = re.compile(
+    r"(?:In\s+|During\s+|For\s+)?(?:the\s+)?(?:(?:first|second|third|fourth|final|last)\s+"
+    r"(?:quarter|half)|Q[1-4]|H[12])(?:\s+alone|\s+of\s+the\s+year)?\b",
+    re.IGNORECASE,
+)
+# "Britain ($4.2 billion, 410 rounds)": figures in brackets right after a country.
+_BRACKETED = re.compile(r"\s*\((?:about\s+|around\s+|roughly\s+)?(?:\$|US\$|€|£|¥|₩|RMB|\d)")
 _SECTOR = re.compile(r"\bthe\s+(?:sector|industry|field|space|segment)\b", re.IGNORECASE)
 _BETWEEN_THEM = re.compile(r"\b(?:between\s+them|combined|together|collectively)\b", re.IGNORECASE)
 _COMPANY_OPENER = re.compile(
@@ -250,8 +258,25 @@ def _distance(text: str, q: Quantity, m: Mention) -> tuple[bool, int]:
     return bool(_BOUNDARY.search(text[a:b])), b - a
 
 
+def _after_country(a: Analysed, pos: int) -> str | None:
+    """The country whose bracketed figures hold ``pos`` ("Britain ($4.2bn, 410 rounds)");
+    with ``pos`` 0, the first country followed by bracketed figures."""
+    for m in a.countries():
+        if m.entity.name in _REGIONS or not _BRACKETED.match(a.text, m.end):
+            continue
+        if pos == 0:
+            return m.entity.name
+        close = a.text.find(")", m.end)
+        if m.end < pos and (close == -1 or pos < close):
+            return m.entity.name
+    return None
+
+
 def _country_for(a: Analysed, q: Quantity, ci: int) -> str | None:
     """The country a total belongs to: named in its clause, else the sentence's subject."""
+    bracketed = _after_country(a, q.start)
+    if bracketed is not None:
+        return bracketed
     a0, b0 = a.clauses[ci]
     countries = [m for m in a.countries() if m.form != "seat" and m.entity.name not in _REGIONS]
     in_clause = [m for m in countries if a0 <= m.start < b0]
@@ -515,10 +540,24 @@ def extract_deals(doc: Document, used: set[tuple[int, int]]) -> list[Observation
             or _TALLY.search(a.text)
             or _country_lead(a)
         )
-        continuing = continuing or (sector and bool(_INVESTMENT_WORDS.search(a.text)))
+        # "The fourth quarter alone brought $31.2bn over 1,020 rounds": the same measure for
+        # a part of the topic's period; "Britain ($4.2bn, 410 rounds)": figures after a name.
+        continuing = continuing or (
+            bool(_INVESTMENT_WORDS.search(a.text))
+            and (
+                sector
+                or (live and bool(_PERIOD_LEAD.match(a.text)))
+                or (live and _after_country(a, 0) is not None)
+            )
+        )
         if not (a.ai or continuing):
             continue
-        if not (_INVESTMENT_WORDS.search(a.text) or continuing):
+        if not (
+            _INVESTMENT_WORDS.search(a.text)
+            or continuing
+            # "registered 1,286 such events": the count's noun says what it counts.
+            or any(q.kind == "count" and _DEAL_NOUN.match(a.text[q.end :]) for q in a.quantities)
+        ):
             continue
         found: list[Observation] = []
         for q in a.quantities:

@@ -263,8 +263,11 @@ def proper_name_at(text: str, pos: int) -> tuple[int, int] | None:
     if not m:
         return None
     words = m.group(0).split()
-    # A name never starts with a function word ("The", "In"); trailing ones are trimmed.
+    # A name never starts with a function word ("The", "In") or a span of months
+    # ("January-March"); trailing ones are trimmed.
     if words[0] in NOT_NAMES and not (len(words) > 1 and words[1] in ("AI", "Labs")):
+        return None
+    if "-" in words[0] and all(w in NOT_NAMES for w in words[0].split("-")):
         return None
     while (
         len(words) > 1

@@ -73,8 +73,22 @@ _YEAR = r"(?P<year>(?:19[5-9]|20[0-4])\d)"
 _YEAR2 = r"(?P<year2>(?:19[5-9]|20[0-4])\d)"
 _NOT_NUM_AFTER = r"(?![\d,.]\d|\s*(?:%|percent|per cent|million|billion|bn\b|m\b|users|deals))"
 
+_MONTH_WORD = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+)
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"\b{_YEAR}-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    # "the January-March quarter", "between January and June", "April through June 2025".
+    (
+        "month_range",
+        re.compile(
+            rf"\b(?:between\s+(?P<a1>{_MONTH_WORD})\s+and\s+(?P<a2>{_MONTH_WORD})|"
+            rf"(?P<b1>{_MONTH_WORD})\s*(?:-|–|to|through)\s*(?P<b2>{_MONTH_WORD}))\b"
+            rf"(?:,?\s+(?:of\s+)?{_YEAR}\b)?"
+        ),
+    ),
     ("mdy", re.compile(rf"\b{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+{_YEAR}\b")),
     ("dmy", re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}\b")),
     ("my", re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b")),
@@ -191,6 +205,7 @@ def _needs(cased: tuple[str, ...] = (), folded: tuple[str, ...] = ()) -> _Needs:
 
 _NEEDS: dict[str, _Needs] = {
     "iso": _needs(folded=_YEAR_DIGITS),
+    "month_range": _needs(_MONTH_PREFIXES),
     "mdy": _needs(_MONTH_PREFIXES, _YEAR_DIGITS),
     "dmy": _needs(_MONTH_PREFIXES, _YEAR_DIGITS),
     "my": _needs(_MONTH_PREFIXES, _YEAR_DIGITS),
@@ -246,6 +261,16 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date | None) -> PeriodMe
     pub = published
     if kind == "iso":
         return _mention(m, f"{year}-{g['m']}-{g['d']}")
+    if kind == "month_range":
+        first = _MONTHS[(g.get("a1") or g["b1"]).lower().rstrip(".")]
+        last = _MONTHS[(g.get("a2") or g["b2"]).lower().rstrip(".")]
+        y = year
+        if y is None and pub:
+            # The latest such stretch that has ended by publication.
+            y = pub.year if last <= pub.month else pub.year - 1
+        if y is None or last < first:
+            return _mention(m, None)
+        return _mention(m, _months(f"{y}-{first:02d}", f"{y}-{last:02d}"))
     if kind in ("mdy", "dmy"):
         month = _MONTHS[g["month"].lower().rstrip(".")]
         return _mention(m, f"{year}-{month:02d}-{int(g['d']):02d}")

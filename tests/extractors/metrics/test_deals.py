@@ -426,3 +426,35 @@ def test_tables_of_money_raised_by_start_ups_and_of_financing_events() -> None:
     )
     assert _totals(text) == [("US", 67.2e9, "2023"), ("US", 109.1e9, "2024")]
     assert _deals(text) == [("CN", 232, "2023"), ("CN", 310, "2024")]
+
+
+def test_a_quarter_of_the_topics_year_continues_it() -> None:
+    text = (
+        "AI start-ups headquartered in Canada raised $2 billion across 300 rounds in 2024. "
+        "The fourth quarter alone brought $800 million over 90 rounds."
+    )
+    assert _totals(text) == [("CA", 2e9, "2024"), ("CA", 800e6, "2024-10/2024-12")]
+    assert _deals(text) == [("CA", 300, "2024"), ("CA", 90, "2024-10/2024-12")]
+
+
+def test_figures_in_brackets_after_each_country() -> None:
+    text = (
+        "US AI start-ups raised $97 billion across 4,000 rounds in 2024. "
+        "Outside the US, Britain ($4.2 billion, 410 rounds) and France ($3.1 billion, 230 "
+        "rounds) led."
+    )
+    assert _totals(text)[1:] == [("GB", 4.2e9, "2024"), ("FR", 3.1e9, "2024")]
+    assert _deals(text)[1:] == [("GB", 410, "2024"), ("FR", 230, "2024")]
+
+
+def test_such_events_after_a_count_of_events() -> None:
+    text = (
+        "Chinese AI companies recorded 1,053 investment and financing events in 2024. "
+        "In 2023, the country's AI sector registered 1,286 such events."
+    )
+    assert _deals(text) == [("CN", 1053, "2024"), ("CN", 1286, "2023")]
+
+
+def test_investment_in_a_span_of_months() -> None:
+    text = "Investment in US AI start-ups hit $26.6 billion in the January-March quarter."
+    assert _totals(text) == [("US", 26.6e9, "2024-01/2024-03")]

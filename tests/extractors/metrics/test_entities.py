@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from extractors.metrics.entities import find_mentions, gazetteer, name_after, name_before
+from extractors.metrics.entities import (
+    find_mentions,
+    gazetteer,
+    name_after,
+    name_before,
+    proper_name_at,
+)
 
 
 def _names(text: str) -> list[tuple[str, str, str]]:
@@ -66,3 +72,8 @@ def test_country_based_compounds() -> None:
         (m.text, m.entity.name, m.form) for m in find_mentions("UK-based and Israel-based firms")
     ]
     assert found == [("UK", "GB", "adjective"), ("Israel", "IL", "adjective")]
+
+
+def test_a_span_of_months_is_not_a_name() -> None:
+    assert proper_name_at("January-March quarter", 0) is None
+    assert proper_name_at("Mistral AI raised", 0) == (0, 10)

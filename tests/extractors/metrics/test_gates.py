@@ -92,6 +92,7 @@ def test_names_after_skipped_and_taken_tokens() -> None:
 
 _PERIOD_EXAMPLES = {
     "iso": ["2024-03-05"],
+    "month_range": ["January-March", "Jan-Sept 2024", "between January and June"],
     "mdy": ["March 5, 2024", "Sept. 30 2023"],
     "dmy": ["5 March 2024", "30th Sep, 2023"],
     "my": ["March 2024", "Dec. of 2019"],

@@ -95,3 +95,16 @@ def test_the_same_month_is_the_month_named_before() -> None:
         "2023-10",
         "2023-10",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("in the January-March quarter", "2024-01/2024-03"),
+        ("between January and June", "2023-01/2023-06"),
+        ("from April through June 2022", "2022-04/2022-06"),
+        ("in Jan-Sept 2023", "2023-01/2023-09"),
+    ],
+)
+def test_spans_of_months(text: str, period: str) -> None:
+    assert _periods(text) == [period]
