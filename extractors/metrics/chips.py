@@ -49,7 +49,7 @@ _REGIME = re.compile(
 _MODEL = re.compile(
     r"\b(?:(?P<maker>Nvidia|NVIDIA|AMD|Intel|Huawei)(?:['’]s)?\s+)?"
     r"(?P<model>(?:[AHBL]\d{2,3}[A-Z]?|H20|GB\d{3}|B30A|MI\d{3}[A-Z]?|RTX\s?\d{4}D?|"
-    r"Ascend\s?\d{3}[A-Z]?|Kirin\s?\d{4}[A-Z]?|Gaudi\s?\d|Blackwell|Hopper))\b"
+    r"Ascend\s?\d{3}[A-Z]{0,2}|Kirin\s?\d{4}[A-Z]?|Gaudi\s?\d|Blackwell|Hopper))\b"
 )
 # Words of which every match of a pattern contains one (in the folded sentence, or as
 # written for case-sensitive ``_MODEL``): a sentence without any is not searched.
@@ -169,7 +169,7 @@ _ENACTS = re.compile(
     rf"prohibit(?:ed|s|ing)?|curbed|curbing|blocked|blocking|relax\w*|lift(?:ed|s|ing)|eased|easing|"
     rf"rescind\w*|scrap\w*|suspend\w*|revok\w+|granted|granting|grants|approved|cleared|"
     rf"permitted|allowed|resum\w+|(?:requir|need)\w*\s+{_W}{{0,3}}(?:licen[cs]es?|permits?)|"
-    rf"plac(?:ed|es|ing)\s+{_WC}{{1,8}}under\s+{_W}{{0,2}}(?:export\s+)?controls?|apply\s+for\s+"
+    rf"plac(?:ed|es|ing)\s+{_WC}{{1,14}}under\s+{_W}{{0,2}}(?:export\s+)?controls?|apply\s+for\s+"
     rf"{_W}{{0,3}}licen[cs]es|clos(?:e|ed|es|ing)\s+{_W}{{0,2}}loopholes?|"
     rf"(?:faced?|faces|facing|subject\s+to)\s+new\s+{_W}{{0,2}}(?:licen[cs]e\s+requirements?|rules?|"
     rf"restrictions|curbs|controls)|(?:impos|publish|issu|unveil|introduc|announc|adopt|finaliz|roll(?:ed)?\s+out|"
@@ -232,7 +232,7 @@ _MODAL_BEFORE = re.compile(
 )
 _REPORTED = re.compile(
     r"\b(?:said|says|announced|confirmed|told|informed|notified|assured|stated|disclosed)\b"
-    r"[^.;]{0,70}\b(?:would|will)\s+(?:\w+\s+){0,3}$",
+    r"(?:[^.;]|\.(?=\S)){0,160}\b(?:would|will)\s+(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )
 _DELIBERATION = re.compile(
@@ -604,8 +604,9 @@ def _period(a: Analysed, doc: Document, start: int = 0, end: int | None = None) 
     return None
 
 
-def _domestic_launch(a: Analysed) -> Event | None:
-    """A Chinese company bringing out its own chips ("Huawei unveiled the Ascend 910C")."""
+def _domestic_launch(a: Analysed, previous: tuple[str, str] | None = None) -> Event | None:
+    """A Chinese company bringing out its own chips ("Huawei unveiled the Ascend 910C");
+    ``previous`` is the maker of the last launch, for "The company also began ..."."""
     text = a.text
     made = _MADE_BY.search(text)
     verb = _LAUNCH.search(text)
@@ -619,6 +620,8 @@ def _domestic_launch(a: Analysed) -> Event | None:
         at = verb.start()
     else:
         return None
+    if maker is None and previous is not None and _SAME_MAKER.match(text):
+        maker = previous
     if maker is None:
         return None
     name, country = maker
@@ -647,11 +650,14 @@ def _domestic_launch(a: Analysed) -> Event | None:
         a,
         models,
         strength=2 if direct else 1,
+        specific=_specific(text[at:]),
         model_names=_model_names(text),
         anaphoric=bool(_SAME_CHIP.match(text)),
     )
 
 
+# "The company also said it had begun mass production of ...": the maker just named.
+_SAME_MAKER = re.compile(r"(?:The\s+(?:company|firm|group)|It)\b")
 # "The chip, made by SMIC, ...": the chip a launch was just reported for.
 _SAME_CHIP = re.compile(
     r"(?:The|This|That|Its|The\s+new)\s+(?:chip|processor|accelerator|GPU)\b|It\b"
@@ -701,7 +707,7 @@ def _hypothetical(text: str, at: int) -> bool:
     curbs"); reported plans ("said it would require") and counterfactual descriptions
     of real rules ("would have capped") are moves."""
     if _MODAL_BEFORE.search(text, max(0, at - 30), at) and not _REPORTED.search(
-        text, max(0, at - 80), at
+        text, max(0, at - 180), at
     ):
         return True
     return bool(
@@ -961,12 +967,17 @@ def _rank(e: Event) -> tuple[int, int, int, int]:
 
 def _months_agree(a: str | None, b: str | None) -> bool:
     """Whether two periods can be the same measure's. A day ("on Wednesday") dates the
-    report more often than the measure, so it is held to its year only."""
+    report more often than the measure, so it is held to its year and a month either side."""
     if not a or not b:
         return True
     if year_of(a) != year_of(b):
         return False
-    return len(a) != 7 or len(b) != 7 or a == b
+    if len(a) == 7 and len(b) == 7:
+        return a == b
+    if "/" in a or "/" in b or len(a) < 7 or len(b) < 7:
+        return True
+    # A day and a month: the report's day is near the measure's month, not half a year off.
+    return abs(int(a[5:7]) - int(b[5:7])) <= 1
 
 
 def _same(a: Event, b: Event) -> bool:
@@ -977,6 +988,9 @@ def _same(a: Event, b: Event) -> bool:
         # The same chip, whoever the sentence names as its maker or designer.
         if a.model_names & b.model_names or b.anaphoric:
             return True
+        # Chips and memory of the same maker are launches of their own.
+        if a.specific and b.specific and not a.specific & b.specific:
+            return False
         return a.actor_name == b.actor_name and not (
             a.model_names and b.model_names and not a.model_names & b.model_names
         )
@@ -1050,6 +1064,7 @@ def _chip_article(doc: Document, objects: list[bool]) -> bool:
 def extract_chip_events(doc: Document) -> list[Observation]:
     """Chip-export events of the article, one per distinct measure."""
     events: list[Event] = []
+    maker: tuple[str, str] | None = None
     prose = doc.prose()
     # Whether each sentence names chips: read once, for the article and for each sentence.
     objects = [_names_object(a) for a in prose]
@@ -1058,9 +1073,10 @@ def extract_chip_events(doc: Document) -> list[Observation]:
         chips = named or _names_model(a)
         # A launch needs chips named: "made by" follows a chip word, and a launch verb
         # needs a chip word or model after it.
-        launch = _domestic_launch(a) if chips else None
+        launch = _domestic_launch(a, maker) if chips else None
         if launch is not None:
             events.append(launch)
+            maker = (launch.actor_name or "", launch.actor or "CN")
         else:
             found = _export_events(a, ctx, chips)
             for e in found:

@@ -366,3 +366,32 @@ def test_a_vague_mention_is_the_measure_stated_next() -> None:
         "would require a licence."
     )
     assert len(_acts(text, "2025-04-20")) == 1
+
+
+def test_a_plan_reported_far_from_its_verb() -> None:
+    text = (
+        "Malaysia said on Monday that exports and transshipments of U.S.-made AI chips would now "
+        "require a trade permit."
+    )
+    assert [a[:2] for a in _acts(text)] == [("MY", "restrict")]
+
+
+def test_an_earlier_month_is_another_measure_than_the_days() -> None:
+    text = (
+        "China's Ministry of Commerce on Thursday announced export controls on rare earth "
+        "technologies. In April, China placed seven medium and heavy rare earth elements, "
+        "including samarium, gadolinium and terbium, under export control."
+    )
+    assert [a[2] for a in _acts(text, "2025-10-10")] == ["2025-10-09", "2025-04"]
+
+
+def test_the_company_launching_is_the_last_launcher() -> None:
+    text = (
+        "Huawei unveiled the Ascend 950PR AI chip on Thursday. "
+        "The company also said it had begun mass production of its own high-bandwidth memory."
+    )
+    found = run(text, "chip_export_event")
+    assert [(o.action, o.entity) for o in found] == [
+        ("domestic_chip_launch", "Huawei"),
+        ("domestic_chip_launch", "Huawei"),
+    ]
