@@ -176,6 +176,8 @@ _ENACTS = re.compile(
     rf"enact|add|expand|extend)\w*\s+{_W}{{0,6}}(?:rules?|controls?|restrictions|curbs|ban|"
     rf"regulations?|framework|guidance|limits|licen[cs]es?|requirements?|package|list|blacklist)|"
     rf"add(?:ed|s|ing)?\s+{_WC}{{1,12}}to\s+(?:its|the|a)\s+|"
+    rf"(?:was|were|been|is|are)\s+(?:added|placed|put)\s+(?:to|on)\s+(?:its|the|a)\s+{_W}{{0,2}}"
+    rf"(?:entity\s+list|blacklist|export\s+control\s+list)|"
     rf"(?:plac(?:ed|es|ing)|put(?:s|ting)?)\s+{_WC}{{1,12}}on\s+(?:its|the|a)\s+{_W}{{0,2}}"
     rf"(?:entity\s+list|blacklist|export\s+control\s+list)|cap(?:s|ped|ping)?\b|"
     rf"limit(?:ed|ing)?\s+(?!on\b)|block(?:ed|ing)?\s+(?!on\b)|maintain\w*\s+(?:a\s+)?block|moved\s+{_W}{{0,8}}"
@@ -319,8 +321,7 @@ _SECOND_MOVE = re.compile(
     r"shortly\s+|just\s+|soon\s+)?(?:after|before|while|whereas)\s+(?=[A-Z])|"
     r",\s+and\s+(?=(?:(?:in|by|from)\s+(?:19|20)\d\d\s+|later\s+|then\s+)?[A-Z])|"
     r",\s+when\s+(?=[A-Z])|"
-    r",\s+but\s+(?=(?:the\s+|its\s+)?(?:[a-z-]+\s+){0,2}?(?:[A-Z]|(?:administration|government|"
-    r"department|ministry|regulators?|officials)\b))|,\s+(?:and\s+)?then\s+|"
+    r",\s+but\s+|,\s+(?:and\s+)?then\s+|"
     r"\s+and\s+(?=(?:also\s+)?(?:placed|added|put|blacklisted)\s+[^.;]{0,80}?\b(?:[Ee]ntity\s+[Ll]ist|"
     r"blacklist)\b)"
 )
@@ -779,6 +780,9 @@ def _export_events(a: Analysed, ctx: _Context, chips: bool) -> list[Event]:
         len(events) == 2
         and (
             ("entity list" in events[0].specific) != ("entity list" in events[1].specific)
+            # "was added to the entity list in 2019, but ... licences granted": a curb and
+            # a relaxation are two moves.
+            or events[0].group != events[1].group
             or (
                 events[0].actor != events[1].actor
                 and all(_named_actor(a, s0, s1) for s0, s1 in parts)

@@ -45,7 +45,7 @@ _DEAL_NOUN = re.compile(
 )
 _NUMBER_OF_DEALS = re.compile(
     r"\b(?:number\s+of\s+(?:\w+\s+){0,3}(?:deals|investments|funding\s+rounds|rounds|transactions|"
-    r"(?:investment|financing|funding)\s+(?:and\s+\w+\s+)?events)|(?:deal|transaction|round)\s+(?:count|volume|"
+    r"(?:investment|financing|funding)\s+(?:and\s+\w+\s+)?(?:events|cases))|(?:deal|transaction|round)\s+(?:count|volume|"
     r"tally|numbers?))\b",
     re.IGNORECASE,
 )
@@ -60,7 +60,8 @@ _DISTRACTOR = re.compile(
     r"forecasts?|projected|expected|estimates?\s+(?:that|the)|could\s+reach|will\s+(?:reach|grow|be)|"
     r"stock|shares?|tariffs?|infrastructure|projects?|pledg\w+|plans?\s+to|will\s+invest|"
     r"would\s+invest|intends?\s+to|commit\w+|joint\s+venture|government|state[\s-]backed|"
-    r"(?:new|venture|[\d,]+)\s+funds)\b",
+    r"(?:new|venture|[\d,]+)\s+funds|public\s+(?:funding|money|funds)|"
+    r"over\s+(?:the\s+next\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+years)\b",
     re.IGNORECASE,
 )
 # "worth" values a company ("a start-up worth $2bn") unless deals are what is worth it
@@ -80,7 +81,7 @@ _GLOBAL_OPENER = re.compile(
 _ALL_SECTOR = re.compile(
     r"\b(?:overall\s+(?:\w+\s+)?(?:venture|VC|startup|funding|investment|tech|market)|all[\s-]sectors?|"
     r"across\s+(?:all\s+)?(?:sectors|industries)|total\s+venture|broader|entire|"
-    r"global\s+venture|all\s+(?:[\w.-]+\s+){0,2}(?:start-?ups|companies|firms|sectors|industries)|"
+    r"global\s+venture|total\s+start-?up|all\s+(?:[\w.-]+\s+){0,2}(?:start-?ups|companies|firms|sectors|industries)|"
     r"tech\s+sector|technology\s+sector|nationwide|across\s+the\s+(?:country|economy))\b",
     re.IGNORECASE,
 )
@@ -120,7 +121,7 @@ _RANK = re.compile(
 # "Japan, the world's fourth-largest economy, managed only $680m": in a run of country
 # totals, a sentence that opens with a country is that country's figure.
 _COUNTRY_LEAD = re.compile(
-    r"\s*(?:,|['’]s\b|\s+(?:was|had|managed|drew|attracted|got|saw|took|came|stood|raised|"
+    r"\s*(?:,|:|['’]s\b|\s+(?:was|had|managed|drew|attracted|got|saw|took|came|stood|raised|"
     r"recorded|logged|counted)\b)"
 )
 # "South Korea and India each attracted about $1.4bn": one figure for every country listed.
@@ -140,7 +141,7 @@ _PART_OF = re.compile(
 # "Between 2013 and 2023, American AI companies drew $335bn": a fronted span of years
 # makes every figure of the sentence a sum over them.
 _FRONTED = re.compile(
-    r"(?:In\s+all\s+|All\s+told\s+)?(?:Between|From|Since|Over|In\s+the)\b[^,]{0,40},"
+    r"(?:In\s+all\s+|All\s+told\s+)?(?:Between|From|Since|Over|In\s+the|To\s+date)\b[^,]{0,40},"
 )
 # "... 2,117 investment events in 2021, before the count fell to 1,294 in 2022 and to 842".
 _COUNT_MOVED = re.compile(
@@ -195,6 +196,16 @@ _OTHER_STRETCH = re.compile(
     r"(?:in\s+)?the\s+(?:previous|prior|preceding|last)\s+(?:quarter|month|week|half))",
     re.IGNORECASE,
 )
+_YEAR_BRACKET = re.compile(r"\b(?:19|20)\d\d\s*\(\s*$")
+_COUNTED = re.compile(
+    r"\b(?:deals|rounds|transactions|financings|investments|(?:funding|financing|investment)\s+"
+    r"(?:events|cases))\b",
+    re.IGNORECASE,
+)
+_ONE_ROUND = re.compile(
+    r"\s+(?:Series\s+[A-H]\b|(?:[\w-]+\s+)?(?:round|raise)\b(?!s))", re.IGNORECASE
+)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:(?:about|around|roughly|some|just)\s+)?$", re.IGNORECASE)
 _COMPARED_COUNT = re.compile(
     r"\b(?:than|from|against|versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+)?"
     r"(?:(?:about|around|roughly|some|nearly)\s+)?$",
@@ -331,6 +342,16 @@ def _period_for(a: Analysed, q: Quantity, ci: int, topic: Topic | None) -> tuple
     # "$4.5 billion a year earlier": the same stretch of the year before.
     if period and _year_back(a, q):
         return shift_years(period, -1), future
+    # "rose to 180 last year from 154", "to $9.6bn from $15.9bn": the figure compared
+    # with a year's, when nothing dates it, is the year before's.
+    if _FROM_BEFORE.search(a.text, max(0, q.start - 16), q.start) and not any(
+        p.period and not p.comparison and _bound_to(a, p) is q for p in a.periods
+    ):
+        prior = [x for x in a.quantities if x.kind == q.kind and x.end <= q.start]
+        if prior:
+            before, _ = _base_period(a, prior[-1], a.clause_at(prior[-1].start), topic)
+            if before and len(before) == 4:
+                return shift_years(before, -1), future
     return period, future
 
 
@@ -454,7 +475,12 @@ def _is_ai_total(a: Analysed, q: Quantity, ci: int, continuing: bool) -> bool:
     if AI_TERM.search(clause):
         return True
     if a.ai:
-        return bool(_COMPARISON.search(clause)) or not _OWN_TOPIC.search(clause)
+        # "..., with a total financing amount of 150.6bn yuan": the clause before's money.
+        return (
+            bool(_COMPARISON.search(clause))
+            or not _OWN_TOPIC.search(clause)
+            or (a0 > 0 and bool(_PARTNER_CLAUSE.match(a.text, a0)))
+        )
     return continuing
 
 
@@ -474,6 +500,9 @@ def _deal_count(a: Analysed, q: Quantity) -> bool:
         _COUNT_MOVED.search(before)
         or (earlier and _AND_TO.fullmatch(a.text, earlier[-1].end, q.start))
     ) and any(_deal_count(a, x) for x in earlier):
+        return True
+    # "closed 18% fewer venture deals in 2023 (1,005) than in 2022 (1,226)".
+    if _YEAR_BRACKET.search(before) and _COUNTED.search(before):
         return True
     # "the number of US AI deals rose 8% to 1,710, while China's fell to 310".
     if _ELLIPSIS.search(before) and any(
@@ -514,7 +543,14 @@ def extract_deals(doc: Document, used: set[tuple[int, int]]) -> list[Observation
     # its own sentence names one.
     context: str | None = None
     about_ai = False
+    # "Here is where AI venture money went in 2024:" over bullets "United States: $83bn
+    # across 1,803 deals": each bullet is a country's figure.
+    listing = False
     for a in doc.prose():
+        bullet = a.sentence.bullet
+        in_list = listing and bullet
+        if not bullet:
+            listing = a.ai and a.text.rstrip().endswith(":")
         # "Start-ups in the sector closed 1,150 deals": the AI of the sentence before.
         sector = about_ai and bool(_SECTOR.search(a.text))
         about_ai = a.ai
@@ -542,12 +578,16 @@ def extract_deals(doc: Document, used: set[tuple[int, int]]) -> list[Observation
         )
         # "The fourth quarter alone brought $31.2bn over 1,020 rounds": the same measure for
         # a part of the topic's period; "Britain ($4.2bn, 410 rounds)": figures after a name.
-        continuing = continuing or (
-            bool(_INVESTMENT_WORDS.search(a.text))
-            and (
-                sector
-                or (live and bool(_PERIOD_LEAD.match(a.text)))
-                or (live and _after_country(a, 0) is not None)
+        continuing = (
+            continuing
+            or (in_list and _country_lead(a))
+            or (
+                bool(_INVESTMENT_WORDS.search(a.text))
+                and (
+                    sector
+                    or (live and bool(_PERIOD_LEAD.match(a.text)))
+                    or (live and _after_country(a, 0) is not None)
+                )
             )
         )
         if not (a.ai or continuing):
@@ -629,6 +669,9 @@ def _total(
     if _DISTRACTOR.search(near) or _GLOBAL.search(a.clause_text(ci)) or is_change(a.text, q):
         return None
     if _WORTH.search(near) and not _DEALS_WORTH.search(near):
+        return None
+    if _ONE_ROUND.match(a.text, q.end):
+        # "the $1 billion Series C that Wayve raised": one company's round.
         return None
     if CUMULATIVE.search(a.text, max(a0, q.start - 60), min(b0, q.end + 40)):
         return None

@@ -784,7 +784,8 @@ def _list_round(a: Analysed) -> Round | None:
     if q is None:
         return None
     found = _name(a.text, (item.start("name"), item.end("name")), a.mentions)
-    if found is None or not _is_company(found[0]):
+    # "Worldwide: $110bn across 4,850 deals" is a total, not a company's round.
+    if found is None or found[0] in NOT_NAMES or not _is_company(found[0]):
         return None
     led = _LED_BY.search(a.text, q.end)
     investor = _name(a.text, name_after(a.text, led.end(), a.mentions), a.mentions) if led else None

@@ -395,3 +395,11 @@ def test_the_company_launching_is_the_last_launcher() -> None:
         ("domestic_chip_launch", "Huawei"),
         ("domestic_chip_launch", "Huawei"),
     ]
+
+
+def test_a_passive_listing_and_a_relaxation_after_but() -> None:
+    text = (
+        "The US restricted chip sales to Huawei in May. Huawei was added to the entity list in "
+        "2019, but some suppliers had kept selling under licences granted by the administration."
+    )
+    assert [a[1] for a in _acts(text, "2024-05-08")] == ["restrict", "restrict", "license"]

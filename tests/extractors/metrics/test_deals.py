@@ -458,3 +458,53 @@ def test_such_events_after_a_count_of_events() -> None:
 def test_investment_in_a_span_of_months() -> None:
     text = "Investment in US AI start-ups hit $26.6 billion in the January-March quarter."
     assert _totals(text) == [("US", 26.6e9, "2024-01/2024-03")]
+
+
+def test_bullets_under_an_ai_lead_in() -> None:
+    text = (
+        "Here is where AI venture money went in 2023, by our count:\n\n"
+        "- Germany: $1.9 billion across 210 deals\n"
+        "- Worldwide: $110 billion across 4,850 deals\n"
+    )
+    assert _totals(text) == [("DE", 1.9e9, "2023")]
+    assert _deals(text) == [("DE", 210, "2023")]
+    assert run(text, "funding_round_usd") == []
+
+
+def test_counts_in_brackets_after_their_years() -> None:
+    text = (
+        "Chinese AI companies closed 18% fewer venture deals in 2023 (1,005) than in 2022 (1,226)."
+    )
+    assert _deals(text) == [("CN", 1005, "2023"), ("CN", 1226, "2022")]
+
+
+def test_the_figure_compared_from_is_the_year_befores() -> None:
+    text = "In Singapore, the number of AI deals rose to 180 last year from 154."
+    assert _deals(text) == [("SG", 180, "2023"), ("SG", 154, "2022")]
+
+
+def test_with_a_total_amount_after_a_count() -> None:
+    text = (
+        "In 2023, the AI sector on the Chinese mainland witnessed 1,203 financing cases, with a "
+        "total financing amount of 150.6 billion yuan."
+    )
+    assert [(c, p) for c, _, p in _totals(text)] == [("CN", "2023")]
+    assert _deals(text) == [("CN", 1203, "2023")]
+
+
+def test_the_number_of_financing_cases() -> None:
+    text = "In 2023 the number of AI financing cases in China more than doubled to 210."
+    assert _deals(text) == [("CN", 210, "2023")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "To date, Singapore-based AI companies have raised about $5 billion.",
+        "Singapore's AI plan comes with $1 billion of public funding over five years.",
+        "Total startup funding in India rose to $11.6 billion, with AI accounting for 7% of it.",
+        "In 2024 the UK's AI figure excludes the $1 billion Series C that Wayve raised.",
+    ],
+)
+def test_more_sums_that_are_not_a_countrys_ai_total(text: str) -> None:
+    assert _totals(text) == []
