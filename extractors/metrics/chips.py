@@ -133,7 +133,8 @@ _TIGHTEN = re.compile(
     rf"expand(?:ed|s|ing)?\s+{_W}{{0,3}}(?:restrictions|curbs|controls|ban|rules)|"
     rf"broaden(?:ed|s|ing)?\s+{_W}{{0,3}}(?:restrictions|curbs|controls)|"
     rf"extend(?:ed|s|ing)?\s+(?:the\s+|its\s+|those\s+)?(?:restrictions|curbs|controls|ban|rules)|"
-    rf"clos(?:e|ed|es|ing)\s+{_W}{{0,2}}loopholes?)",
+    rf"clos(?:e|ed|es|ing)\s+{_W}{{0,2}}loopholes?|"
+    rf"br(?:ought|ing|ings|inging)\s+{_W}{{1,4}}under\s+(?:the\s+)?(?:controls|rules|restrictions|curbs))",
     re.IGNORECASE,
 )
 _BAN = re.compile(
@@ -171,6 +172,7 @@ _ENACTS = re.compile(
     rf"permitted|allowed|resum\w+|(?:requir|need)\w*\s+{_W}{{0,3}}(?:licen[cs]es?|permits?)|"
     rf"plac(?:ed|es|ing)\s+{_WC}{{1,14}}under\s+{_W}{{0,2}}(?:export\s+)?controls?|apply\s+for\s+"
     rf"{_W}{{0,3}}licen[cs]es|clos(?:e|ed|es|ing)\s+{_W}{{0,2}}loopholes?|"
+    rf"br(?:ought|ing|ings|inging)\s+{_W}{{1,4}}under\s+(?:the\s+)?(?:controls|rules|restrictions|curbs)|"
     rf"(?:faced?|faces|facing|subject\s+to)\s+new\s+{_W}{{0,2}}(?:licen[cs]e\s+requirements?|rules?|"
     rf"restrictions|curbs|controls)|(?:impos|publish|issu|unveil|introduc|announc|adopt|finaliz|roll(?:ed)?\s+out|"
     rf"enact|add|expand|extend)\w*\s+{_W}{{0,6}}(?:rules?|controls?|restrictions|curbs|ban|"
@@ -1012,8 +1014,8 @@ def _same(a: Event, b: Event) -> bool:
     if b.strength < 2 or b.anaphoric:
         return True
     # "even as new US export rules shut it out", then "exports of its H20 would require a
-    # licence": a passing mention naming nothing is the measure stated after it.
-    if a.strength < 2 and not a.model_names and not a.specific:
+    # licence": a passing or undated mention naming nothing is the measure stated after it.
+    if (a.strength < 2 or (a.period is None and b.period)) and not a.model_names and not a.specific:
         return True
     if b.additional:
         return False

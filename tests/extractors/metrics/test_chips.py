@@ -403,3 +403,21 @@ def test_a_passive_listing_and_a_relaxation_after_but() -> None:
         "2019, but some suppliers had kept selling under licences granted by the administration."
     )
     assert [a[1] for a in _acts(text, "2024-05-08")] == ["restrict", "restrict", "license"]
+
+
+def test_bringing_chips_under_the_controls_tightens() -> None:
+    text = (
+        "The October 2022 rules barred Nvidia from selling its A100 chips to China. Nvidia "
+        "responded with the A800, until an update in October 2023 brought those chips under "
+        "the controls too."
+    )
+    assert [a[1:] for a in _acts(text)] == [("ban", "2022-10"), ("tighten", "2023-10")]
+
+
+def test_an_undated_first_mention_is_the_dated_measure_after_it() -> None:
+    text = (
+        "Two years after Washington first restricted sales of advanced AI chips to China, "
+        "developers have adapted. The October 2022 rules barred Nvidia from selling its A100 "
+        "chips to Chinese customers."
+    )
+    assert [a[1:] for a in _acts(text)] == [("ban", "2022-10")]
