@@ -36,7 +36,8 @@ _WC = r"(?:[\w'’-]+,?\s+)"
 _OBJECT = re.compile(
     r"\b(?:chips?|microchips?|semiconductors?|GPUs?|processors?|accelerators?|lithography|"
     r"chipmaking|chip-making|chipmakers?|HBM|high-bandwidth\s+memory|EUV|DUV|wafers?|"
-    r"graphics\s+processing\s+units?|computing\s+power|supercomput\w+|gallium|germanium|antimony|"
+    r"graphics\s+processing\s+units?|computing\s+power|advanced\s+computing|supercomput\w+|gallium|"
+    r"germanium|antimony|"
     r"rare\s+earths?|AI\s+technology|artificial\s+intelligence\s+(?:chip|technology)|"
     r"foundr(?:y|ies)|model\s+weights|diffusion\s+(?:rule|framework))\b",
     re.IGNORECASE,

@@ -196,6 +196,9 @@ _OTHER_STRETCH = re.compile(
     r"(?:in\s+)?the\s+(?:previous|prior|preceding|last)\s+(?:quarter|month|week|half))",
     re.IGNORECASE,
 )
+_POSSESSIVE_COUNT = re.compile(
+    r"\b[A-Z][\w.]*['’]s\s+(?:(?:about|around|roughly|some|just|only)\s+)?$"
+)
 _YEAR_BRACKET = re.compile(r"\b(?:19|20)\d\d\s*\(\s*$")
 _COUNTED = re.compile(
     r"\b(?:deals|rounds|transactions|financings|investments|(?:funding|financing|investment)\s+"
@@ -500,6 +503,9 @@ def _deal_count(a: Analysed, q: Quantity) -> bool:
         _COUNT_MOVED.search(before)
         or (earlier and _AND_TO.fullmatch(a.text, earlier[-1].end, q.start))
     ) and any(_deal_count(a, x) for x in earlier):
+        return True
+    # "1,143 AI deals, far ahead of China's 232": another country's count of the same.
+    if _POSSESSIVE_COUNT.search(before) and any(_deal_count(a, x) for x in earlier):
         return True
     # "closed 18% fewer venture deals in 2023 (1,005) than in 2022 (1,226)".
     if _YEAR_BRACKET.search(before) and _COUNTED.search(before):

@@ -245,7 +245,7 @@ NOT_NAMES = _words(
     Last Next Earlier Later Since After Before While When Why How What Who Which According
     Mr Ms Mrs Dr Prof Inc Ltd Corp Co Group Capital Ventures Partners Fund Asia Europe Africa
     Read More Related Photo Image Source Sources Analysts Officials Investors Startups
-    Worldwide Globally Overall
+    Worldwide Globally Overall Q1 Q2 Q3 Q4 H1 H2 FY
     RMB Rmb USD CNY EUR GBP HKD JPY KRW INR SGD TWD AUD CAD"""
 )
 

@@ -421,3 +421,11 @@ def test_an_undated_first_mention_is_the_dated_measure_after_it() -> None:
         "chips to Chinese customers."
     )
     assert [a[1:] for a in _acts(text)] == [("ban", "2022-10")]
+
+
+def test_advanced_computing_items_are_chips() -> None:
+    text = (
+        "The Bureau of Industry and Security issued an interim final rule imposing worldwide "
+        "licence requirements on advanced computing items."
+    )
+    assert [a[:2] for a in _acts(text)] == [("US", "restrict")]

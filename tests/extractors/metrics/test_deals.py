@@ -508,3 +508,14 @@ def test_the_number_of_financing_cases() -> None:
 )
 def test_more_sums_that_are_not_a_countrys_ai_total(text: str) -> None:
     assert _totals(text) == []
+
+
+def test_another_countrys_possessive_count() -> None:
+    text = "In 2023, the United States saw 1,143 AI deals, far ahead of China's 232."
+    assert _deals(text) == [("US", 1143, "2023"), ("CN", 232, "2023")]
+
+
+def test_a_quarter_is_not_a_company() -> None:
+    text = "In the US, AI companies raised $26.6 billion in Q1 2025."
+    assert _totals(text) == [("US", 26.6e9, "2025-01/2025-03")]
+    assert run(text, "funding_round_usd") == []

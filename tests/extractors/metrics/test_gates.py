@@ -189,6 +189,7 @@ _CHIP_GATES = {
             "wafers",
             "graphics processing units",
             "computing power",
+            "advanced computing items",
             "supercomputers",
             "gallium",
             "germanium",
