@@ -205,6 +205,7 @@ _COUNTED = re.compile(
     r"(?:events|cases))\b",
     re.IGNORECASE,
 )
+_WORTH_LEAD = re.compile(r"\s*(?:and\s+)?worth\b", re.IGNORECASE)
 _ONE_ROUND = re.compile(
     r"\s+(?:Series\s+[A-H]\b|(?:[\w-]+\s+)?(?:round|raise)\b(?!s))", re.IGNORECASE
 )
@@ -674,7 +675,15 @@ def _total(
     near = a.text[max(a0, q.start - 45) : min(b0, q.end + 30)]
     if _DISTRACTOR.search(near) or _GLOBAL.search(a.clause_text(ci)) or is_change(a.text, q):
         return None
-    if _WORTH.search(near) and not _DEALS_WORTH.search(near):
+    if (
+        _WORTH.search(near)
+        and not _DEALS_WORTH.search(near)
+        # "AI deals in China numbered 1,150, worth a combined 60bn yuan".
+        and not (
+            _WORTH_LEAD.match(a.text, a0)
+            and any(x.kind == "count" and x.end <= a0 and _deal_count(a, x) for x in a.quantities)
+        )
+    ):
         return None
     if _ONE_ROUND.match(a.text, q.end):
         # "the $1 billion Series C that Wayve raised": one company's round.

@@ -519,3 +519,8 @@ def test_a_quarter_is_not_a_company() -> None:
     text = "In the US, AI companies raised $26.6 billion in Q1 2025."
     assert _totals(text) == [("US", 26.6e9, "2025-01/2025-03")]
     assert run(text, "funding_round_usd") == []
+
+
+def test_worth_a_combined_sum_after_a_deal_count() -> None:
+    text = "AI-related deals in China numbered 1,150 in 2024, worth a combined 60 billion yuan."
+    assert [(c, p) for c, _, p in _totals(text)] == [("CN", "2024")]
