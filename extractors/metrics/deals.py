@@ -776,7 +776,26 @@ def _cell_country(cell: str) -> str | None:
 
 def _cell_period(cell: str, doc: Document) -> str | None:
     found = [p for p in find_periods(cell, doc.published) if p.period and not p.comparison]
-    return found[0].period if found else None
+    if found:
+        return found[0].period
+    # "2023 deals", "Deals 2024": a year heading a column of counts.
+    year = _HEAD_YEAR.search(cell)
+    return year.group(0) if year else None
+
+
+_HEAD_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _lead_in(doc: Document, table: Table) -> str:
+    """The prose sentence right before a table ("Here are the AI totals by country:"),
+    which says what the table holds when its caption does not."""
+    if not table.spans:
+        return ""
+    start = table.spans[0][0]
+    before = [a for a in doc.sentences if not a.in_table and a.sentence.end <= start]
+    if not before or doc.text[before[-1].sentence.end : start].strip():
+        return ""
+    return before[-1].text
 
 
 def _table_cell(
@@ -843,6 +862,10 @@ def _table_totals(doc: Document) -> list[Observation]:
     or AI deals; rows or columns may be the countries."""
     out: list[Observation] = []
     for table in doc.tables:
+        if not AI_TERM.search(table.caption):
+            lead = _lead_in(doc, table)
+            if lead and AI_TERM.search(lead):
+                table = replace(table, caption=f"{lead} {table.caption}".strip())
         context = f"{table.caption} {' '.join(table.header)}"
         if not AI_TERM.search(context) or _ALL_SECTOR.search(context):
             continue

@@ -524,3 +524,28 @@ def test_a_quarter_is_not_a_company() -> None:
 def test_worth_a_combined_sum_after_a_deal_count() -> None:
     text = "AI-related deals in China numbered 1,150 in 2024, worth a combined 60 billion yuan."
     assert [(c, p) for c, _, p in _totals(text)] == [("CN", "2024")]
+
+
+def test_table_after_an_ai_lead_in_without_an_ai_caption() -> None:
+    text = (
+        "Private investment in artificial intelligence keeps concentrating in a few places.\n\n"
+        "Private investment by country, $bn\n"
+        "Country | 2022 | 2023\n"
+        "Germany | 2.4 | 1.9\n"
+    )
+    assert _totals(text) == [("DE", 2.4e9, "2022"), ("DE", 1.9e9, "2023")]
+
+
+def test_table_columns_headed_by_a_year_and_a_noun() -> None:
+    text = "AI funding deals by country\nCountry | 2022 deals | 2023 deals\nGermany | 240 | 210\n"
+    assert _deals(text) == [("DE", 240, "2022"), ("DE", 210, "2023")]
+
+
+def test_table_after_a_sentence_about_something_else_is_not_read() -> None:
+    text = (
+        "Chipmakers' sales rose sharply last year.\n\n"
+        "Sales by country, $bn\n"
+        "Country | 2022 | 2023\n"
+        "Germany | 2.4 | 1.9\n"
+    )
+    assert _totals(text) == []
