@@ -764,7 +764,9 @@ _TABLE_COMPANIES = re.compile(r"\b(?:companies|startups|start-ups|firms)\b", re.
 
 
 def _cell_country(cell: str) -> str | None:
-    """The country a cell names, when it names one and nothing else."""
+    """The country a cell names, when it names one and nothing else but a source in
+    brackets ("US (PitchBook)")."""
+    cell = _CELL_SOURCE.sub("", cell)
     found = [m for m in find_mentions(cell) if m.entity.kind == "country"]
     if len(found) != 1:
         return None
@@ -783,6 +785,9 @@ def _cell_period(cell: str, doc: Document) -> str | None:
     return year.group(0) if year else None
 
 
+_CELL_SOURCE = re.compile(r"\s*\([^)]*\)\s*$")
+# "67.2bn" in a table of AI money: dollars with their scale written in the cell.
+_SCALED_CELL = re.compile(r"\s*([\d.,]+)\s*(bn|billion|mn|m|million)\s*$", re.IGNORECASE)
 _HEAD_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -821,10 +826,16 @@ def _table_cell(
         return _row_observation(doc, row, "ai_deal_count", value, country, period)
     unit = unit_of(head) or unit_of(table.caption)
     quantities = [q for q in find_quantities(cell) if q.kind == "money"]
+    scaled = _SCALED_CELL.fullmatch(cell)
     if quantities:
         q = quantities[0]
     elif value is not None and unit is not None and (unit[0] or _TABLE_MONEY.search(context)):
         q = Quantity("money", value * unit[1], 0, len(cell), unit[0] or "USD", scaled=True)
+    elif scaled is not None and _TABLE_MONEY.search(context):
+        number = float(scaled.group(1).replace(",", ""))
+        factor = 1e9 if scaled.group(2).lower() in ("bn", "billion") else 1e6
+        currency = unit[0] if unit is not None and unit[0] else "USD"
+        q = Quantity("money", number * factor, 0, len(cell), currency, scaled=True)
     else:
         return None
     usd = to_usd(q, year_of(period), context, period)
@@ -893,6 +904,24 @@ def _table_totals(doc: Document) -> list[Observation]:
                         out.append(obs)
             continue
         columns = [(_cell_country(h), j) for j, h in enumerate(table.header)]
+        if not any(c for c, _ in columns):
+            # "AI financing in China" over "Year | Deals | Amount (billion yuan)": one
+            # country's figures by period.
+            named = {
+                m.entity.name for m in find_mentions(table.caption) if m.entity.kind == "country"
+            }
+            if len(named) == 1 and not named & _REGIONS:
+                (only,) = named
+                for row in table.rows:
+                    period = _cell_period(row.cells[0], doc)
+                    if period is None:
+                        continue
+                    for j, cell in enumerate(row.cells[1:], 1):
+                        head = table.header[j] if j < len(table.header) else ""
+                        obs = _table_cell(doc, table, row, cell, head, only, period)
+                        if obs is not None:
+                            out.append(obs)
+            continue
         for row in table.rows:
             period = _cell_period(row.cells[0], doc) or caption_period
             for country, j in columns:

@@ -549,3 +549,14 @@ def test_table_after_a_sentence_about_something_else_is_not_read() -> None:
         "Germany | 2.4 | 1.9\n"
     )
     assert _totals(text) == []
+
+
+def test_table_cells_with_a_source_or_a_scale() -> None:
+    text = "AI investment by country\nCountry | 2022 | 2023\nGermany (Dealroom) | 2.4bn | 1.9bn\n"
+    assert _totals(text) == [("DE", 2.4e9, "2022"), ("DE", 1.9e9, "2023")]
+
+
+def test_table_of_one_countrys_figures_by_year() -> None:
+    text = "AI financing in China\nYear | Deals | Amount (billion yuan)\n2022 | 733 | 118.27\n"
+    assert _deals(text) == [("CN", 733, "2022")]
+    assert [(c, p) for c, _, p in _totals(text)] == [("CN", "2022")]
