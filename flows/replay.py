@@ -94,17 +94,6 @@ def store_reread(store: Store, reread: Reread, extractor_version: str) -> Replay
     return reread.batch
 
 
-def replay_rows(
-    store: Store,
-    archive_dir: Path,
-    rows: Sequence[dict[str, Any]],
-    extractor_version: str,
-    pool: PagePool | None = None,
-) -> ReplayBatch:
-    """Re-parse, re-extract, validate and store one batch of stored articles."""
-    return store_reread(store, reread_rows(archive_dir, rows, pool), extractor_version)
-
-
 @task(name="reread", cache_policy=NO_CACHE)
 def reread_batch(
     archive_dir: Path, rows: Batch[list[dict[str, Any]]], pool: PagePool | None = None

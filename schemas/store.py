@@ -239,8 +239,6 @@ class Store:
         """Bring the schema to the newest revision; safe when several processes start at once."""
         if self._stored_revision() == SCHEMA_HEAD:
             return
-        if self.current_revision() == self.head_revision():
-            return
         from alembic import command
 
         cfg = self._alembic_config()

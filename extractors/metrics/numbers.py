@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.metrics.sentences import folded, has_any
+from extractors.metrics.sentences import digit_or_words, folded
 
 _SCALES = {
     "trillion": 1e12,
@@ -544,7 +544,6 @@ _ANY_NUMBER = re.compile(
 )
 
 
-_DIGIT = re.compile(r"\d")
 # Every non-digit match of ``_ANY_NUMBER`` holds one of these (in the folded text).
 _NUMBER_WORDS = (
     "trillion",
@@ -572,9 +571,7 @@ _NUMBER_WORDS = (
 
 def _any_number(text: str, lower: str) -> bool:
     """Whether ``_ANY_NUMBER`` matches, testing the cheap digit and words first."""
-    if _DIGIT.search(text):
-        return True
-    return has_any(lower, _NUMBER_WORDS) and bool(_ANY_NUMBER.search(text))
+    return digit_or_words(text, lower, _NUMBER_WORDS, _ANY_NUMBER)
 
 
 def find_quantities(text: str, *, lower: str | None = None) -> list[Quantity]:

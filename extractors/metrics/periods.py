@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from extractors.metrics.sentences import folded, has_any
+from extractors.metrics.sentences import digit_or_words, folded
 
 _MONTHS = {
     "january": 1,
@@ -414,7 +414,6 @@ _ANY_TIME = re.compile(
 )
 
 
-_DIGIT = re.compile(r"\d")
 #: Words one of which every non-digit match of ``_ANY_TIME`` contains ("day" for the
 #: weekdays, "today" and "yesterday").
 _TIME_WORDS = (
@@ -431,9 +430,7 @@ _TIME_WORDS = (
 
 def _any_time(text: str, lower: str) -> bool:
     """Whether ``_ANY_TIME`` matches, testing the cheap digit and words first."""
-    if _DIGIT.search(text):
-        return True
-    return has_any(lower, _TIME_WORDS) and bool(_ANY_TIME.search(text))
+    return digit_or_words(text, lower, _TIME_WORDS, _ANY_TIME)
 
 
 def find_periods(

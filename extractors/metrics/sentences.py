@@ -191,6 +191,18 @@ def has_any(text: str, words: tuple[str, ...]) -> bool:
     return any(map(text.__contains__, words))
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def digit_or_words(text: str, lower: str, words: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` finds anything in ``text``, for a pattern that matches any
+    digit and otherwise only text holding one of ``words`` (looked up in ``lower``,
+    the folded text): the cheap tests first."""
+    if _DIGIT.search(text):
+        return True
+    return has_any(lower, words) and bool(pattern.search(text))
+
+
 def clause_of(spans: list[tuple[int, int]], offset: int) -> int:
     """Index of the clause that contains ``offset``."""
     for i, (a, b) in enumerate(spans):
