@@ -141,6 +141,30 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+#: What storing one article did: its id (None when not stored), its URL's final
+#: state and the reason for that state.
+_Stored = tuple[int | None, FetchState, str | None]
+
+
+def _article_values(
+    res: PageResult, extractor_version: str, source_ids: dict[str, int], now: dt.datetime
+) -> dict[str, Any]:
+    """The ``articles`` row of one parsed page."""
+    art = res.article
+    assert art is not None
+    return {
+        "url": art.url,
+        "fetched_url": art.fetched_url or res.outcome.url,
+        "source_id": source_ids.get(art.source or res.outcome.source or ""),
+        "title": art.title,
+        "published_at": art.published,
+        "fetched_at": art.fetched_at or now,
+        "content_hash": art.content_hash,
+        "extractor_version": extractor_version,
+        "text": art.text,
+    }
+
+
 def _insert(conn: Connection, table: sa.Table) -> Any:
     """A dialect-specific INSERT that supports ON CONFLICT."""
     if conn.dialect.name == "postgresql":
@@ -393,13 +417,20 @@ class Store:
             obs_rows: list[dict[str, Any]] = []
             q_rows: list[dict[str, Any]] = []
             log_rows: list[dict[str, Any]] = []
-            for res in results:
+            new = [
+                i
+                for i, res in enumerate(results)
+                if res.state == FetchState.NEW and res.article is not None
+            ]
+            stored = self._upsert_articles(
+                conn, [results[i] for i in new], extractor_version, source_ids, now
+            )
+            outcome = dict(zip(new, stored, strict=True))
+            for i, res in enumerate(results):
                 state, reason = res.state, res.reason
                 art = res.article
-                if state == FetchState.NEW and art is not None:
-                    article_id, state, reason = self._upsert_article(
-                        conn, res, extractor_version, source_ids, now
-                    )
+                if i in outcome and art is not None:
+                    article_id, state, reason = outcome[i]
                     if state == FetchState.NEW and article_id is not None:
                         counts.new_articles += 1
                         obs_rows += [
@@ -794,6 +825,71 @@ class Store:
                 reparsed,
             )
 
+    def _upsert_articles(
+        self,
+        conn: Connection,
+        batch: Sequence[PageResult],
+        extractor_version: str,
+        source_ids: dict[str, int],
+        now: dt.datetime,
+    ) -> list[_Stored]:
+        """Insert or refresh a batch of articles with a few statements, not two per article.
+
+        For each, in order: its id and the final state of its URL. A text stored
+        under another URL, or met earlier in the batch, is a duplicate; a URL
+        stored with another text is the same story edited, refreshed in place.
+        """
+        out: list[_Stored] = [(None, FetchState.NEW, None)] * len(batch)
+        owners: dict[str, set[str]] = {}
+        for chunk in _chunks(list({r.article.content_hash for r in batch if r.article}), 500):
+            q = sa.select(ARTICLES.c.content_hash, ARTICLES.c.url).where(
+                ARTICLES.c.content_hash.in_(chunk)
+            )
+            for digest, url in conn.execute(q):
+                owners.setdefault(digest, set()).add(url)
+        pending: dict[str, tuple[int, dict[str, Any]]] = {}
+        repeats: list[int] = []
+        for i, res in enumerate(batch):
+            art = res.article
+            assert art is not None
+            digest = art.content_hash
+            if owners.get(digest, set()) - {art.url}:
+                out[i] = (None, FetchState.SKIPPED, "duplicate")
+                continue
+            if art.url in pending:
+                # The same URL twice in one batch (two addresses naming one canonical
+                # URL): after the first is stored, as an unchanged or an edited text.
+                repeats.append(i)
+                continue
+            # Later pages of the batch with this text are duplicates of this one.
+            owners.setdefault(digest, set()).add(art.url)
+            pending[art.url] = (i, _article_values(res, extractor_version, source_ids, now))
+        if not pending:
+            return out
+        stmt = _insert(conn, ARTICLES).on_conflict_do_nothing(index_elements=["url"])
+        rows = [values for _, values in pending.values()]
+        returned = conn.execute(stmt.returning(ARTICLES.c.url, ARTICLES.c.id), rows)
+        inserted: dict[str, int] = dict(returned.all())
+        known = [url for url in pending if url not in inserted]
+        for chunk in _chunks(known, 500):
+            q = sa.select(ARTICLES.c.url, ARTICLES.c.id, ARTICLES.c.content_hash).where(
+                ARTICLES.c.url.in_(chunk)
+            )
+            for url, old_id, old_hash in conn.execute(q):
+                i, values = pending[url]
+                if old_hash == values["content_hash"]:
+                    out[i] = (old_id, FetchState.UNCHANGED, None)
+                    continue
+                # The story was edited: keep one article row, refreshed; earlier
+                # observations stay, each with the evidence it was drawn from.
+                conn.execute(ARTICLES.update().where(ARTICLES.c.id == old_id).values(values))
+                out[i] = (old_id, FetchState.NEW, None)
+        for url, new_id in inserted.items():
+            out[pending[url][0]] = (new_id, FetchState.NEW, None)
+        for i in repeats:
+            out[i] = self._upsert_article(conn, batch[i], extractor_version, source_ids, now)
+        return out
+
     def _upsert_article(
         self,
         conn: Connection,
@@ -801,30 +897,19 @@ class Store:
         extractor_version: str,
         source_ids: dict[str, int],
         now: dt.datetime,
-    ) -> tuple[int | None, FetchState, str | None]:
+    ) -> _Stored:
         """Insert or refresh one article; returns its id and the final state of its URL."""
         art = res.article
         assert art is not None
-        digest = art.content_hash
         dup = conn.execute(
             sa.select(ARTICLES.c.url)
-            .where(ARTICLES.c.content_hash == digest)
+            .where(ARTICLES.c.content_hash == art.content_hash)
             .where(ARTICLES.c.url != art.url)
             .limit(1)
         ).scalar()
         if dup is not None:
             return None, FetchState.SKIPPED, "duplicate"
-        values = {
-            "url": art.url,
-            "fetched_url": art.fetched_url or res.outcome.url,
-            "source_id": source_ids.get(art.source or res.outcome.source or ""),
-            "title": art.title,
-            "published_at": art.published,
-            "fetched_at": art.fetched_at or now,
-            "content_hash": digest,
-            "extractor_version": extractor_version,
-            "text": art.text,
-        }
+        values = _article_values(res, extractor_version, source_ids, now)
         stmt = _insert(conn, ARTICLES).values(values).on_conflict_do_nothing(index_elements=["url"])
         new_id = conn.execute(stmt.returning(ARTICLES.c.id)).scalar()
         if new_id is not None:
@@ -832,10 +917,8 @@ class Store:
         old_id, old_hash = conn.execute(
             sa.select(ARTICLES.c.id, ARTICLES.c.content_hash).where(ARTICLES.c.url == art.url)
         ).one()
-        if old_hash == digest:
+        if old_hash == art.content_hash:
             return old_id, FetchState.UNCHANGED, None
-        # The story was edited: keep one article row, refreshed; earlier observations
-        # stay, each with the evidence it was drawn from.
         conn.execute(ARTICLES.update().where(ARTICLES.c.id == old_id).values(values))
         return old_id, FetchState.NEW, None
 

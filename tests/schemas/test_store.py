@@ -91,6 +91,56 @@ def test_edited_article_is_refreshed_not_duplicated(db_url: str) -> None:
     store.close()
 
 
+def test_one_batch_mixes_new_duplicate_unchanged_and_edited_pages(db_url: str) -> None:
+    store = Store(db_url)
+    base = "http://example.test/"
+    store.save(
+        None,
+        [_result(base + "kept", "Kept text."), _result(base + "edited", "First text.")],
+        extractor_version="1",
+    )
+    batch = [
+        _result(base + "new", "New text."),
+        _result(base + "copy-in-batch", "New text."),
+        _result(base + "kept", "Kept text."),
+        _result(base + "edited", "Second text.", value=32e9),
+        _result(base + "copy-of-stored", "Kept text."),
+        _result(base + "other", "Other text.", value=33e9),
+    ]
+    run = store.start_run("ingest")
+    counts = store.save(run, batch, extractor_version="1")
+    assert counts.states == {FetchState.NEW: 3, FetchState.SKIPPED: 2, FetchState.UNCHANGED: 1}
+    assert store.fetch_states(run)["reasons"] == {"duplicate": 2}
+    assert (counts.new_articles, counts.observations) == (3, 3)
+    assert store.table_counts()["articles"] == 4
+    # Each observation hangs on the article it came from.
+    by_url = {r["source_url"]: r["value"] for r in store.observations() if r["value"] != 31e9}
+    assert by_url == {base + "edited": 32e9, base + "other": 33e9}
+    assert {r["source_url"] for r in store.observations()} == {
+        base + u for u in ("kept", "edited", "new", "other")
+    }
+    store.close()
+
+
+def test_one_canonical_url_twice_in_a_batch_keeps_one_row(db_url: str) -> None:
+    store = Store(db_url)
+    url = "http://example.test/story"
+    same = store.save(
+        None, [_result(url, "One text."), _result(url, "One text.")], extractor_version="1"
+    )
+    assert same.states == {FetchState.NEW: 1, FetchState.UNCHANGED: 1}
+    edited = store.save(
+        None,
+        [_result(url, "Two."), _result(url, "Three.", value=40e9)],
+        extractor_version="1",
+    )
+    # The second text is an edit of the first: one row, refreshed, with both observations.
+    assert edited.states == {FetchState.NEW: 2}
+    assert store.table_counts()["articles"] == 1
+    assert sorted({r["value"] for r in store.observations()}) == [31e9, 40e9]
+    store.close()
+
+
 def test_query_filters_and_joins(db_url: str) -> None:
     store = Store(db_url)
     ids = store.sync_sources([Source("s1", "rss", "http://example.test/feed")])
