@@ -421,6 +421,10 @@ def ingest(
     stack = ExitStack()
     try:
         pool = stack.enter_context(page_pool(settings.workers))
+        if per_source * len(sources) >= pool.min_pooled:
+            # The run may be large enough for the workers: load their modules while
+            # the sources are listed.
+            pool.prepare()
         ctx = IngestContext(store, run_id, settings, config, store.sync_sources(sources), pool)
         discovered = [
             f.result()

@@ -96,6 +96,17 @@ def _ready() -> None:
     """A no-op: submitting it makes the pool start a worker."""
 
 
+def _start_forkserver() -> None:
+    """Start the fork server with the workers' modules loaded (see ``PagePool.prepare``)."""
+    from multiprocessing import forkserver
+
+    try:
+        multiprocessing.get_context("forkserver").set_forkserver_preload(_preload())
+        forkserver.ensure_running()
+    except Exception:  # the pool then starts it, or parses in-process, as without this
+        log.debug("fork server did not start ahead of the workers", exc_info=True)
+
+
 def worker_count(setting: int) -> int:
     """Processes to use: the setting, or one per available core when it is 0."""
     if setting > 0:
@@ -129,6 +140,7 @@ class PagePool:
         self._executor: Executor | None = None
         self._broken = workers <= 1
         self._starter: threading.Thread | None = None
+        self._preparer: threading.Thread | None = None
         # Guards creating and closing the executor; batches run outside it.
         self._lock = threading.Lock()
 
@@ -146,6 +158,21 @@ class PagePool:
         work = functools.partial(parse_and_extract, archive_dir=folder)
         return validate_results(self.map(work, outcomes), gx_validator)
 
+    def prepare(self) -> None:
+        """Start, in the background, the fork server the workers will come from.
+
+        It imports the parsing and extraction modules, most of a worker's start-up,
+        while the caller does something else (lists sources); the workers forked
+        from it later are ready at once. If no batch turns out large enough, it
+        costs one idle process that ends with this one.
+        """
+        if self._broken or self._preparer is not None:
+            return
+        self._preparer = threading.Thread(
+            target=_start_forkserver, name="page-pool-prepare", daemon=True
+        )
+        self._preparer.start()
+
     def start(self, batch: int) -> None:
         """Start the workers in the background if a batch of this size would use them.
 
@@ -158,6 +185,8 @@ class PagePool:
         self._starter.start()
 
     def _spawn(self) -> None:
+        if self._preparer is not None:
+            self._preparer.join()
         with self._lock:
             executor = self._start()
             if executor is None:

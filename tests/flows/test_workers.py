@@ -59,6 +59,25 @@ def test_start_launches_the_workers_only_for_batches_worth_them() -> None:
         assert len(pool.run(_outcomes(6))) == 7
 
 
+def test_prepare_starts_the_fork_server_and_the_workers_come_from_it() -> None:
+    from multiprocessing import forkserver
+
+    with page_pool(2, min_pooled=5) as pool:
+        pool.prepare()
+        assert pool._preparer is not None
+        pool._preparer.join(timeout=60)
+        # The fork server runs before any worker, with the workers' modules loaded.
+        assert forkserver._forkserver._forkserver_pid is not None
+        assert pool._executor is None
+        pool.start(5)
+        assert pool._starter is not None
+        pool._starter.join(timeout=60)
+        assert len(pool.run(_outcomes(6))) == 7
+    with page_pool(1) as single:
+        single.prepare()  # one worker means no processes: nothing to prepare
+        assert single._preparer is None
+
+
 def test_a_pool_that_cannot_start_leaves_the_work_in_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
