@@ -117,15 +117,28 @@ def _settings(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _warm_up() -> None:
-    """Pay the one-off costs of a process (imports, the validation suite's set-up) up front."""
+def _warm_up(args: dict[str, Any]) -> None:
+    """Pay the one-off costs of a process up front, as a long backfill has long paid them.
+
+    Imports, the validation suite's set-up, Prefect's first flow run in the process
+    (its client, the API version check, the modules it loads on first use) and a
+    store already at the newest schema. What every run pays stays on the clock.
+    """
     import trafilatura  # noqa: F401
+    from prefect import flow
 
     import extractors.metrics
     from expectations.validate import warm_up
+    from schemas.store import Store
 
     warm_up()
     extractors.metrics.extract("The US drew $1 billion of AI investment in 2023.")
+    Store(args["database_url"]).close()
+    flow(name="bench-warm-up", validate_parameters=False)(_nothing)(overrides={})
+
+
+def _nothing(overrides: dict[str, Any]) -> None:
+    """The body of the warm-up flow; its one parameter is serialised like a real run's."""
 
 
 def ingest(args: dict[str, Any]) -> dict[str, Any]:
@@ -137,7 +150,7 @@ def ingest(args: dict[str, Any]) -> dict[str, Any]:
     from flows.ingest import ingest as ingest_flow
 
     if args.get("warm"):
-        _warm_up()
+        _warm_up(args)
 
     summary: dict[str, Any] = {}
 
@@ -155,7 +168,7 @@ def replay(args: dict[str, Any]) -> dict[str, Any]:
     from flows.replay import replay as replay_flow
 
     if args.get("warm"):
-        _warm_up()
+        _warm_up(args)
     summary: dict[str, Any] = {}
 
     def work() -> int:

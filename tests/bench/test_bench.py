@@ -49,3 +49,10 @@ def test_tree_sampler_counts_child_processes(tmp_path: Path) -> None:
     assert sampler.descendant_cpu(before) >= 0.4
     assert sampler.peak_rss > 0
     assert machine_busy_seconds() - busy >= 0.4
+
+
+def test_repeated_phases_keep_their_fastest_run_and_every_wall_time() -> None:
+    from bench.run import _best
+
+    runs = [{"wall": 3.0, "peak_mb": 10}, {"wall": 2.0, "peak_mb": 12}, {"wall": 2.5}]
+    assert _best(runs) == {"wall": 2.0, "peak_mb": 12, "walls": [3.0, 2.0, 2.5]}
