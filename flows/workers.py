@@ -6,7 +6,7 @@ round trip per slice, not per page) and come back as PageResults. With one
 worker, or when a pool cannot start, the same functions run inline.
 
 Validation stays in the calling process, once per batch: a Great Expectations
-call costs about half a second whatever its size, and importing GX costs
+call costs about a quarter of a second whatever its size, and importing GX costs
 seconds, so one validator serving every worker is far cheaper than one per worker.
 """
 
