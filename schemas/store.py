@@ -859,7 +859,7 @@ class Store:
                 continue
             if art.url in pending:
                 # The same URL twice in one batch (two addresses naming one canonical
-                # URL): after the first is stored, as an unchanged or an edited text.
+                # URL): stored after the first, as an unchanged or an edited text.
                 repeats.append(i)
                 continue
             # Later pages of the batch with this text are duplicates of this one.
@@ -887,41 +887,14 @@ class Store:
                 out[i] = (old_id, FetchState.NEW, None)
         for url, new_id in inserted.items():
             out[pending[url][0]] = (new_id, FetchState.NEW, None)
-        for i in repeats:
-            out[i] = self._upsert_article(conn, batch[i], extractor_version, source_ids, now)
+        if repeats:
+            # Now that the first of each is stored, the rest are compared with it.
+            again = self._upsert_articles(
+                conn, [batch[i] for i in repeats], extractor_version, source_ids, now
+            )
+            for i, stored in zip(repeats, again, strict=True):
+                out[i] = stored
         return out
-
-    def _upsert_article(
-        self,
-        conn: Connection,
-        res: PageResult,
-        extractor_version: str,
-        source_ids: dict[str, int],
-        now: dt.datetime,
-    ) -> _Stored:
-        """Insert or refresh one article; returns its id and the final state of its URL."""
-        art = res.article
-        assert art is not None
-        dup = conn.execute(
-            sa.select(ARTICLES.c.url)
-            .where(ARTICLES.c.content_hash == art.content_hash)
-            .where(ARTICLES.c.url != art.url)
-            .limit(1)
-        ).scalar()
-        if dup is not None:
-            return None, FetchState.SKIPPED, "duplicate"
-        values = _article_values(res, extractor_version, source_ids, now)
-        stmt = _insert(conn, ARTICLES).values(values).on_conflict_do_nothing(index_elements=["url"])
-        new_id = conn.execute(stmt.returning(ARTICLES.c.id)).scalar()
-        if new_id is not None:
-            return new_id, FetchState.NEW, None
-        old_id, old_hash = conn.execute(
-            sa.select(ARTICLES.c.id, ARTICLES.c.content_hash).where(ARTICLES.c.url == art.url)
-        ).one()
-        if old_hash == art.content_hash:
-            return old_id, FetchState.UNCHANGED, None
-        conn.execute(ARTICLES.update().where(ARTICLES.c.id == old_id).values(values))
-        return old_id, FetchState.NEW, None
 
     # -- queries ------------------------------------------------------------
 
